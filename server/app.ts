@@ -1,0 +1,92 @@
+// Builds the Fastify app from encapsulated plugins. No port is opened here
+// (main.ts does that), so tests build the app and call app.inject().
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Eta } from 'eta';
+import type { Services } from './services.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { instrumentRequests } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { deriveKey } from './security/crypto.ts';
+import { loggerOptions } from './http/logger.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(services: Services, opts: { logger?: FastifyServerOptions['logger'] | FastifyBaseLogger } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    ...(opts.logger && 'child' in (opts.logger as object) ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: (opts.logger as FastifyServerOptions['logger']) ?? loggerOptions(config) }),
+    bodyLimit: config.bodyLimit,
+    // a hop count is valid at run time though Fastify's types omit it
+    trustProxy: config.trustProxy as boolean,
+    // a caller-supplied request id is kept (for tracing across services) only if it is harmless
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    forceCloseConnections: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+
+  for (const [name, value] of Object.entries(services)) app.decorate(name, value);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  instrumentRequests(app, services.metrics);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Latchkey', version: '0.1.0', description: 'OAuth 2 / OpenID Connect identity server' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(formbody);
+  await app.register(cookie, { secret: deriveKey(config.encryptionKey, 'cookie').toString('base64') });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        upgradeInsecureRequests: config.issuer.startsWith('https:') ? [] : null,
+      },
+    },
+    hsts: config.issuer.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/public/', maxAge: '1h', index: false });
+  const viewsDir = path.join(root, 'views');
+  await app.register(view, {
+    engine: { eta: new Eta({ views: viewsDir, cache: config.env === 'production', autoEscape: true }) },
+    root: viewsDir,
+    defaultContext: { issuer: config.issuer },
+  });
+
+  await app.register(opsRoutes);
+  // feature plugins register here, one line each
+  return app;
+}

@@ -1,0 +1,36 @@
+// Every configuration variable, documented once. README.md and .env.example
+// are checked against this list by config.test.ts.
+export interface Variable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+export const variables: Variable[] = [
+  { name: 'NODE_ENV', default: 'development', description: 'development, test or production (production refuses weak secrets and plain-http issuers)' },
+  { name: 'PORT', default: '3000', description: 'TCP port to listen on' },
+  { name: 'HOST', default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' },
+  { name: 'ISSUER', default: 'http://localhost:3000', description: 'public base URL; the `iss` of every token and the base of every link in mail' },
+  { name: 'DATABASE_URL', default: '', description: 'PostgreSQL URL; empty runs an embedded PostgreSQL with data under DATA_DIR' },
+  { name: 'REDIS_URL', default: '', description: 'Redis URL; empty uses an in-process store (single instance only)' },
+  { name: 'REDIS_PREFIX', default: 'latchkey:', description: 'prefix of every Redis key, so several deployments can share one Redis' },
+  { name: 'SMTP_URL', default: '', description: 'SMTP URL (smtp:// or smtps://); empty writes mail to DATA_DIR/outbox and logs its links' },
+  { name: 'MAIL_FROM', default: 'Latchkey <no-reply@localhost>', description: 'From address of every mail' },
+  { name: 'DATA_DIR', default: './.data', description: 'embedded PostgreSQL data, dev outbox and the dev encryption key' },
+  { name: 'ENCRYPTION_KEY', default: '', description: '32+ random bytes, base64 or hex; encrypts TOTP secrets and signing keys at rest. Empty outside production: generated once into DATA_DIR' },
+  { name: 'BOOTSTRAP_ADMIN_EMAIL', default: '', description: 'with BOOTSTRAP_ADMIN_PASSWORD: create this verified admin at start when no user exists' },
+  { name: 'BOOTSTRAP_ADMIN_PASSWORD', default: '', description: 'password of the bootstrap admin' },
+  { name: 'ACCESS_TOKEN_TTL', default: '15m', description: 'lifetime of access and ID tokens (seconds, or 30s/15m/1h/30d)' },
+  { name: 'REFRESH_TOKEN_TTL', default: '30d', description: 'lifetime of refresh tokens and of the sessions they belong to' },
+  { name: 'REFRESH_REUSE_GRACE_SECONDS', default: '0', description: 'a just-rotated refresh token may be presented once more within this many seconds without revoking its family' },
+  { name: 'SIGNING_ALG', default: 'ES256', description: 'algorithm of new signing keys: ES256, EdDSA or RS256' },
+  { name: 'ARGON2_MEMORY_KIB', default: '19456', description: 'argon2id memory cost (OWASP: 19456)' },
+  { name: 'ARGON2_ITERATIONS', default: '2', description: 'argon2id time cost (OWASP: 2)' },
+  { name: 'ARGON2_PARALLELISM', default: '1', description: 'argon2id parallelism (OWASP: 1)' },
+  { name: 'REQUIRE_EMAIL_VERIFICATION', default: 'true', description: 'refuse sign-in until the email address is verified' },
+  { name: 'RATE_LIMIT_ENABLED', default: 'true', description: 'per-IP and per-account rate limits (false only for benchmarks)' },
+  { name: 'TRUST_PROXY', default: 'false', description: 'trust X-Forwarded-* from a load balancer: true, a hop count, or a list of addresses/CIDRs' },
+  { name: 'CORS_ORIGINS', default: '', description: 'comma-separated origins allowed to call the token, userinfo, revocation and introspection endpoints' },
+  { name: 'BODY_LIMIT', default: '102400', description: 'largest accepted request body in bytes (413 above it)' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug or trace' },
+];

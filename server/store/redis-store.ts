@@ -1,0 +1,85 @@
+// Redis store (ioredis). Commands fail fast while Redis is down instead of
+// queueing (so dependent requests answer 503 at once), and the client keeps
+// reconnecting in the background so Latchkey recovers without a restart.
+import { Redis } from 'ioredis';
+import { StoreUnavailable, type Store } from './store.ts';
+
+// INCR, then set the expiry only when the key has none (created now), then PTTL.
+const incrementScript = `
+local v = redis.call('INCR', KEYS[1])
+local t = redis.call('PTTL', KEYS[1])
+if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
+return {v, t}`;
+
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly client: Redis;
+
+  constructor(url: string, prefix: string, opts: { commandTimeoutMs?: number } = {}) {
+    this.client = new Redis(url, {
+      keyPrefix: prefix,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: opts.commandTimeoutMs ?? 2000,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      reconnectOnError: () => true,
+    });
+    // connection errors surface through commands; without a listener ioredis prints them
+    this.client.on('error', () => {});
+    this.client.defineCommand('latchkeyIncrement', { numberOfKeys: 1, lua: incrementScript });
+  }
+
+  /** Waits for the first connection (start-up fails fast if Redis is unreachable). */
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreUnavailable(err);
+    }
+  }
+
+  get(key: string) {
+    return this.run(() => this.client.get(key));
+  }
+
+  async set(key: string, value: string, ttlMs?: number) {
+    await this.run(() => (ttlMs === undefined ? this.client.set(key, value) : this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)))));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number) {
+    const r = await this.run(() => this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+    return r === 'OK';
+  }
+
+  take(key: string) {
+    return this.run(() => this.client.getdel(key));
+  }
+
+  async increment(key: string, ttlMs: number) {
+    const client = this.client as Redis & { latchkeyIncrement(key: string, ttl: number): Promise<[number, number]> };
+    const [value, ttl] = await this.run(() => client.latchkeyIncrement(key, Math.max(1, Math.ceil(ttlMs))));
+    return { value: Number(value), ttlMs: Number(ttl) };
+  }
+
+  ttl(key: string) {
+    return this.run(() => this.client.pttl(key));
+  }
+
+  async delete(key: string) {
+    return (await this.run(() => this.client.del(key))) > 0;
+  }
+
+  async ping() {
+    await this.run(() => this.client.ping());
+  }
+
+  async close() {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,30 @@
+// The hot, short-lived state of Latchkey (rate-limit and lockout counters,
+// revocation markers, authorization codes, MFA challenges, TOTP replay markers,
+// caches). Two implementations pass one contract suite: Redis for real
+// deployments and several instances, memory for a single embedded instance.
+// TTLs are in milliseconds. Keys are given without the deployment prefix.
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** true when the key was absent and is now set (SET NX PX) */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** atomically reads and deletes: single-use values (codes, challenges) */
+  take(key: string): Promise<string | null>;
+  /** atomic increment; the TTL is set when the key is created and kept after */
+  increment(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }>;
+  /** remaining TTL in ms, -1 without expiry, -2 when absent */
+  ttl(key: string): Promise<number>;
+  /** true when the key existed */
+  delete(key: string): Promise<boolean>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A store error means the store is unreachable: requests that need it answer 503. */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${(cause as Error)?.message ?? cause}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
+}
