@@ -90,7 +90,7 @@ function restoreCharColumns<T extends Queryable>(adapter: T): T {
 function introspectionAdapter(databaseUrl: string) {
   const factory = new PrismaPg(new CharAsTextPool({ connectionString: databaseUrl }));
   return {
-    provider: factory.provider,
+    provider: factory.provider as 'postgres',
     adapterName: factory.adapterName,
     connect: async () => restoreCharColumns(await factory.connect()),
     connectToShadowDb: async () => restoreCharColumns(await factory.connectToShadowDb()),
