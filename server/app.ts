@@ -18,6 +18,7 @@ import { instrumentRequests } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
+import { mailPlugin } from './mail/plugin.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -88,5 +89,6 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
 
   await app.register(opsRoutes);
   // feature plugins register here, one line each
+  await app.register(mailPlugin);
   return app;
 }
