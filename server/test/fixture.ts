@@ -60,14 +60,24 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; store?: Store } = {}): Promise<TestContext> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  store?: Store;
+  /** pino-compatible logger (e.g. to capture log lines); silent by default */
+  logger?: NonNullable<Parameters<typeof buildApp>[1]>['logger'];
+  /** runs before app.ready(): add test-only routes or hooks */
+  setup?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestContext> {
   const databaseUrl = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: databaseUrl, ...opts.env });
   const store = opts.store ?? testStore();
   if (store instanceof RedisStore) await store.connect();
   const db = createDb(databaseUrl, { poolSize: 5 });
   const services: Services = { config, db, store, metrics: createMetrics() };
-  const app = await buildApp(services, { logger: false });
+  const app = await buildApp(services, { logger: opts.logger ?? false });
+  await opts.setup?.(app);
   await app.ready();
   return {
     app,
