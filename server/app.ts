@@ -18,6 +18,8 @@ import { instrumentRequests } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
+import { authPlugin } from './auth/authenticate.ts';
+import { oauthPlugin } from './oauth/oauth-plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -88,7 +90,9 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   });
 
   await app.register(opsRoutes);
+  await app.register(authPlugin);
   // feature plugins register here, one line each
+  await app.register(oauthPlugin);
   await app.register(mailPlugin);
   return app;
 }

@@ -1,0 +1,65 @@
+// The one sign-in path of the JSON API and the password grant: password, then
+// (when TOTP is on) an MFA challenge, then a session and its tokens. The MFA
+// step (ACCOUNTS: /auth/mfa/verify and the mfa-otp grant) ends in finishSignIn.
+import type { FastifyRequest } from 'fastify';
+import type { Client, User } from '../db/generated/client.ts';
+import { verifyPasswordLogin } from '../accounts/password-login.ts';
+import { createMfaChallenge, isMfaEnabled } from '../mfa/challenge.ts';
+import { createSession } from '../sessions/session-service.ts';
+import { issueTokens, type TokenResponse } from '../oauth/tokens/issue-tokens.ts';
+import { effectiveAccess } from '../rbac/effective-access.ts';
+import { userScopes } from '../oauth/tokens/scopes.ts';
+import { audit } from '../audit/audit.ts';
+import { MfaRequired } from '../http/errors.ts';
+
+export interface PasswordSignIn {
+  client: Client;
+  email: string;
+  password: string;
+  /** requested scopes (undefined: the client's defaults) */
+  scope?: string[];
+  resource?: string;
+}
+
+export async function signInWithPassword(request: FastifyRequest, input: PasswordSignIn): Promise<TokenResponse> {
+  const app = request.server;
+  const user = await verifyPasswordLogin(app, { email: input.email, password: input.password, ip: request.ip });
+  if (await isMfaEnabled(app, user.id)) {
+    const mfaToken = await createMfaChallenge(app, {
+      userId: user.id,
+      clientId: input.client.id,
+      scope: (input.scope ?? []).join(' '),
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+      purpose: 'api',
+    });
+    throw new MfaRequired('a second factor is required', { mfa_token: mfaToken });
+  }
+  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource });
+}
+
+/** After every factor passed: a new session (sid) and its tokens. */
+export async function finishSignIn(
+  request: FastifyRequest,
+  input: { client: Client; user: User; amr: string[]; scope?: string[]; nonce?: string; resource?: string },
+): Promise<TokenResponse> {
+  const app = request.server;
+  const [access, session] = await Promise.all([
+    effectiveAccess(app.db, input.user.id),
+    createSession(app, { userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'] }),
+  ]);
+  const scope = userScopes(input.client, input.scope, access.permissions);
+  const tokens = await issueTokens(app, {
+    client: input.client,
+    user: input.user,
+    session,
+    scope,
+    amr: input.amr,
+    nonce: input.nonce,
+    resource: input.resource,
+    access,
+    includeRefresh: input.client.grantTypes.includes('refresh_token'),
+  });
+  await audit(request, { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, targetType: 'session', targetId: session.id, details: { client_id: input.client.id, amr: input.amr } });
+  return tokens;
+}

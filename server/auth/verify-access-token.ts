@@ -1,0 +1,73 @@
+// Verifies a Latchkey access token: signature with a published key (the alg is
+// pinned by the key, so `none` and HS256-with-the-public-key are refused),
+// `typ: at+jwt` (RFC 9068 §4: an ID token is not an access token), `iss`, `exp`
+// with a small leeway, and an `aud` meant for Latchkey itself (the issuer or the
+// client the token was issued to). Verified tokens are cached by their hash
+// until they expire; revocation is NOT cached (see authenticate.ts).
+import { jwtVerify, type JWTPayload, type JWSHeaderParameters } from 'jose';
+import type { FastifyInstance } from 'fastify';
+import { keyRing } from '../keys/key-ring.ts';
+import { sha256 } from '../security/crypto.ts';
+
+export interface AccessClaims extends JWTPayload {
+  sub: string;
+  jti: string;
+  exp: number;
+  iat: number;
+  client_id: string;
+  sid?: string;
+  scope?: string;
+  roles?: string[];
+  permissions?: string[];
+}
+
+const ALGS = ['ES256', 'EdDSA', 'RS256'];
+const LEEWAY_S = 5;
+const MAX_CACHED = 50_000;
+const caches = new WeakMap<object, Map<string, AccessClaims>>();
+
+function cacheOf(app: FastifyInstance) {
+  let c = caches.get(app.db);
+  if (!c) caches.set(app.db, (c = new Map()));
+  return c;
+}
+
+/** claims of a valid token, or null (never throws for bad input) */
+export async function verifyAccessToken(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): Promise<AccessClaims | null> {
+  if (!token || token.length > 8192) return null;
+  const cache = cacheOf(app);
+  const key = sha256(token);
+  const hit = cache.get(key);
+  const nowS = Date.now() / 1000;
+  if (hit) {
+    if (hit.exp + LEEWAY_S > nowS && (opts.anyAudience || audienceOk(app, hit))) return hit;
+    if (hit.exp + LEEWAY_S <= nowS) cache.delete(key);
+    return null;
+  }
+  let claims: AccessClaims;
+  try {
+    const ring = keyRing(app);
+    const { payload } = await jwtVerify(token, async (header: JWSHeaderParameters) => {
+      const k = await ring.verificationKey(header.kid, header.alg);
+      if (!k) throw new Error('unknown key');
+      return k;
+    }, { issuer: app.config.issuer, typ: 'at+jwt', algorithms: ALGS, clockTolerance: LEEWAY_S, requiredClaims: ['sub', 'jti', 'exp', 'iat', 'client_id', 'aud'] });
+    claims = payload as AccessClaims;
+  } catch {
+    return null;
+  }
+  if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string') return null;
+  if (cache.size >= MAX_CACHED) {
+    // drop the oldest entries; Map keeps insertion order
+    let n = 0;
+    for (const k of cache.keys()) { cache.delete(k); if (++n >= MAX_CACHED / 10) break; }
+  }
+  cache.set(key, claims);
+  return opts.anyAudience || audienceOk(app, claims) ? claims : null;
+}
+
+/** RFC 9068 §4: a token for another resource server must not be accepted here */
+function audienceOk(app: FastifyInstance, claims: AccessClaims): boolean {
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  return aud.includes(app.config.issuer) || aud.includes(claims.client_id);
+}

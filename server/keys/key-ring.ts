@@ -1,0 +1,98 @@
+// The signing keys as every instance sees them: loaded from Postgres and kept
+// for a few seconds, so a rotation made by another instance (or the CLI) is
+// picked up without a restart. Keys in state `next` are published before they
+// sign anything and `previous` keys still verify, so rotation breaks nothing.
+import type { JWK } from 'jose';
+import type { Db } from '../db/client.ts';
+import type { Config } from '../config/config.ts';
+import { importPrivateKey, importPublicKey, type SigningKeyLike } from './key-material.ts';
+import { ensureSigningKeys } from './rotate-keys.ts';
+
+export interface LoadedKey {
+  kid: string;
+  alg: string;
+  state: 'next' | 'current' | 'previous' | 'retired';
+  publicJwk: JWK;
+  privateJwkEnc: string;
+}
+
+const TTL_MS = 5_000;
+
+export class KeyRing {
+  private keys: LoadedKey[] = [];
+  private loadedAt = 0;
+  private loading?: Promise<void>;
+  private readonly imported = new Map<string, Promise<SigningKeyLike>>();
+
+  constructor(private readonly deps: { db: Db; config: Pick<Config, 'encryptionKey' | 'signingAlg'> }, private readonly ttlMs = TTL_MS) {}
+
+  private load() {
+    return this.deps.db.signingKey.findMany({ where: { state: { in: ['next', 'current', 'previous'] } }, orderBy: { createdAt: 'desc' } }) as unknown as Promise<LoadedKey[]>;
+  }
+
+  private async refresh(force = false): Promise<LoadedKey[]> {
+    if (!force && Date.now() - this.loadedAt < this.ttlMs) return this.keys;
+    this.loading ??= (async () => {
+      try {
+        let rows = await this.load();
+        if (!rows.some((r) => r.state === 'current')) {
+          await ensureSigningKeys(this.deps);
+          rows = await this.load();
+        }
+        this.keys = rows;
+        this.loadedAt = Date.now();
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    await this.loading;
+    return this.keys;
+  }
+
+  /** the key that signs new tokens */
+  async signingKey(): Promise<{ kid: string; alg: string; key: SigningKeyLike }> {
+    const current = (await this.refresh()).find((k) => k.state === 'current');
+    if (!current) throw new Error('no current signing key');
+    let key = this.imported.get(`priv:${current.kid}`);
+    if (!key) {
+      key = importPrivateKey(current, this.deps.config.encryptionKey);
+      this.imported.set(`priv:${current.kid}`, key);
+    }
+    return { kid: current.kid, alg: current.alg, key: await key };
+  }
+
+  /** a published key by kid; null for unknown or retired kids. An unknown kid forces one reload (a rotation elsewhere). */
+  async verificationKey(kid: string | undefined, alg: string | undefined): Promise<SigningKeyLike | null> {
+    if (!kid) return null;
+    let found = (await this.refresh()).find((k) => k.kid === kid);
+    if (!found && Date.now() - this.loadedAt > 1_000) found = (await this.refresh(true)).find((k) => k.kid === kid);
+    // the alg is pinned by the key, never taken from the token (RFC 8725 §2.1)
+    if (!found || found.alg !== alg) return null;
+    let key = this.imported.get(`pub:${kid}`);
+    if (!key) {
+      key = importPublicKey(found);
+      this.imported.set(`pub:${kid}`, key);
+    }
+    return key;
+  }
+
+  /** RFC 7517 JWK Set: next, current and previous public keys */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const keys = await this.refresh();
+    return { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
+  }
+
+  /** drop the cache (after a local rotation) */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+}
+
+const rings = new WeakMap<object, KeyRing>();
+
+/** one key ring per set of services (the db object), whichever encapsulated instance asks */
+export function keyRing(app: { db: Db; config: Pick<Config, 'encryptionKey' | 'signingAlg'> }): KeyRing {
+  let r = rings.get(app.db);
+  if (!r) rings.set(app.db, (r = new KeyRing({ db: app.db, config: app.config })));
+  return r;
+}

@@ -1,0 +1,10 @@
+// Latchkey's OAuth 2 / OIDC surface: start-up duties (signing keys, the
+// built-in first-party client) and the protocol routes, one line each.
+import type { FastifyInstance } from 'fastify';
+import { ensureSigningKeys } from '../keys/rotate-keys.ts';
+import { ensureFirstPartyClient } from '../clients/client-service.ts';
+
+export async function oauthPlugin(app: FastifyInstance): Promise<void> {
+  await ensureSigningKeys(app);
+  await ensureFirstPartyClient(app.db, app.config.issuer);
+}
