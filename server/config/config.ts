@@ -4,9 +4,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { variables } from './variables.ts';
-import { ConfigError, parseBoolean, parseChoice, parseDuration, parseInteger, parseKey, parseUrl } from './parse.ts';
+import { ConfigError, parseBoolean, parseChoice, parseDuration, parseInteger, parseKey, parseRate, parseUrl } from './parse.ts';
 
 export { ConfigError };
+
+export type RateLimitName = 'login' | 'token' | 'register' | 'passwordReset' | 'verification' | 'mfa' | 'introspect' | 'account';
+const rateLimitVariables: Record<RateLimitName, string> = {
+  login: 'RATE_LIMIT_LOGIN', token: 'RATE_LIMIT_TOKEN', register: 'RATE_LIMIT_REGISTER', passwordReset: 'RATE_LIMIT_PASSWORD_RESET',
+  verification: 'RATE_LIMIT_VERIFICATION', mfa: 'RATE_LIMIT_MFA', introspect: 'RATE_LIMIT_INTROSPECT', account: 'RATE_LIMIT_ACCOUNT',
+};
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256';
 
@@ -31,6 +37,10 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   requireEmailVerification: boolean;
   rateLimitEnabled: boolean;
+  /** per-endpoint limits (server/security/rate-limit.ts) */
+  rateLimits: Record<RateLimitName, { max: number; windowMs: number }>;
+  /** account lockout (server/security/lockout.ts); durations in seconds */
+  lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
   trustProxy: boolean | number | string[];
   corsOrigins: string[];
   bodyLimit: number;
@@ -121,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     requireEmailVerification: field('REQUIRE_EMAIL_VERIFICATION', parseBoolean),
     rateLimitEnabled: field('RATE_LIMIT_ENABLED', parseBoolean),
+    rateLimits: Object.fromEntries(Object.entries(rateLimitVariables).map(([k, name]) => [k, field(name, parseRate)])) as Config['rateLimits'],
+    lockout: {
+      threshold: field('LOCKOUT_THRESHOLD', (v) => parseInteger(v, 1, 1000)),
+      baseSeconds: field('LOCKOUT_BASE', (v) => parseDuration(v, 1, 86400)),
+      maxSeconds: field('LOCKOUT_MAX', (v) => parseDuration(v, 1, 30 * 86400)),
+    },
     trustProxy: field('TRUST_PROXY', parseTrustProxy),
     corsOrigins: raw('CORS_ORIGINS').split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimit: field('BODY_LIMIT', (v) => parseInteger(v, 1024, 100 * 1024 * 1024)),

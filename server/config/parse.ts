@@ -27,6 +27,13 @@ export function parseDuration(raw: string, minSeconds = 1, maxSeconds = 365 * 86
   return seconds;
 }
 
+/** "20/1m" → 20 requests per 60 s (rate limits) */
+export function parseRate(raw: string): { max: number; windowMs: number } {
+  const m = /^(\d+)\/(\w+)$/.exec(raw.trim());
+  if (!m) throw new ConfigError(`must be requests/window such as 20/1m (got "${raw}")`);
+  return { max: parseInteger(m[1]!, 1, 1_000_000), windowMs: parseDuration(m[2]!, 1, 86400) * 1000 };
+}
+
 export function parseUrl(raw: string, protocols: string[]): URL {
   let url: URL;
   try {
