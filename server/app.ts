@@ -21,6 +21,7 @@ import { loggerOptions } from './http/logger.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
+import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -89,6 +90,8 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
     defaultContext: { issuer: config.issuer },
   });
 
+  // before every feature plugin: its onRoute hook attaches the limits routes ask for
+  await app.register(rateLimitPluginLatchkey);
   await app.register(opsRoutes);
   await app.register(authPlugin);
   // feature plugins register here, one line each
