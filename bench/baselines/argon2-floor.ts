@@ -1,0 +1,34 @@
+// Baseline (a): raw argon2id verifications per second at the configured
+// parameters with P verifications always in flight on libuv's thread pool —
+// the same pool size and parallelism the password targets get. Run as its own
+// process (UV_THREADPOOL_SIZE is per process). Prints one JSON line.
+// Usage: node --import tsx bench/baselines/argon2-floor.ts <parallelism> <seconds>
+import argon2 from 'argon2';
+
+const parallelism = Number(process.argv[2] ?? 4);
+const seconds = Number(process.argv[3] ?? 10);
+const params = {
+  type: argon2.argon2id as 2,
+  memoryCost: Number(process.env.ARGON2_MEMORY_KIB ?? 19456),
+  timeCost: Number(process.env.ARGON2_ITERATIONS ?? 2),
+  parallelism: Number(process.env.ARGON2_PARALLELISM ?? 1),
+};
+const hash = await argon2.hash('correct horse battery staple', params);
+
+async function loop(until: number): Promise<number> {
+  let n = 0;
+  while (performance.now() < until) {
+    if (!(await argon2.verify(hash, 'correct horse battery staple'))) throw new Error('verify failed');
+    n++;
+  }
+  return n;
+}
+async function run(ms: number): Promise<number> {
+  const started = performance.now();
+  const counts = await Promise.all(Array.from({ length: parallelism }, () => loop(started + ms)));
+  return counts.reduce((a, b) => a + b, 0) / ((performance.now() - started) / 1000);
+}
+
+await run(Math.min(3000, seconds * 250)); // warm-up
+const perSecond = await run(seconds * 1000);
+process.stdout.write(JSON.stringify({ perSecond, parallelism, params, threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }) + '\n');

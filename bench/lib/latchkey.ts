@@ -1,0 +1,71 @@
+// Starts Latchkey itself as a child process, the way an operator would
+// (`node --import tsx server/main.ts`), against the benchmark's services.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../server/db/embedded-postgres.ts';
+import { startChild, type ServerChild } from './child.ts';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const ADMIN = { email: 'bench-admin@bench.example', password: 'bench-Admin-password-7f3k9q' };
+
+export interface LatchkeyEnv {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  ENCRYPTION_KEY: string;
+}
+
+export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv {
+  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+}
+
+/** node flags for the server child: BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles */
+function nodeFlags(): string[] {
+  const flags = ['--import', 'tsx'];
+  if (process.env.BENCH_PROFILE === '1') flags.push('--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/profiles'));
+  return flags;
+}
+
+export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { DATA_DIR?: string }): Promise<ServerChild> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return startChild({
+    name,
+    command: process.execPath,
+    args: [...nodeFlags(), 'server/main.ts'],
+    cwd: root,
+    url,
+    readyPath: '/readyz',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ISSUER: url,
+      RATE_LIMIT_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      ...env,
+    },
+  });
+}
+
+/** Cold start with everything embedded (no DATABASE_URL, no REDIS_URL): first start (initdb) and a restart. */
+export async function embeddedColdStarts(): Promise<{ firstMs: number; restartMs: number }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-bench-embedded-'));
+  await chmod(dataDir, 0o755);
+  const env = { DATA_DIR: dataDir, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  try {
+    const first = await startLatchkey('latchkey (embedded, first start)', env);
+    await first.stop();
+    const again = await startLatchkey('latchkey (embedded, restart)', env);
+    await again.stop();
+    return { firstMs: first.coldStartMs, restartMs: again.coldStartMs };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

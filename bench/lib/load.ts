@@ -1,0 +1,85 @@
+// One autocannon run (programmatic API): a warm-up that is thrown away, then
+// the measured run. Throughput counts 2xx answers only, so a target that fails
+// fast cannot look fast.
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  /** per-request dynamic requests (rotating bodies); autocannon's `requests` */
+  requests?: autocannon.Request[];
+  /** called before each autocannon run (warm-up and measured) */
+  beforeRun?: () => void;
+  /** 2xx answers per run that are not the target (see rotation.ts) */
+  primers?: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+export function runOnce(spec: LoadSpec, seconds: number): Promise<LoadResult> {
+  spec.beforeRun?.();
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: spec.url + spec.path,
+        method: spec.method ?? 'GET',
+        headers: spec.headers,
+        body: spec.body,
+        connections: spec.connections,
+        pipelining: 1,
+        duration: seconds,
+        timeout: 10,
+        requests: spec.requests,
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const ok = Math.max(0, r['2xx'] - (spec.primers ?? 0));
+        resolve({
+          rps: ok / (r.duration || seconds),
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          non2xx: r.non2xx,
+          errors: r.errors + r.timeouts,
+          total: r.requests.total,
+        });
+      },
+    );
+  });
+}
+
+/** Several autocannon runs at once (one per instance); throughput summed, latency of the worst. */
+export async function runParallel(specs: LoadSpec[], seconds: number): Promise<LoadResult> {
+  const all = await Promise.all(specs.map((s) => runOnce(s, seconds)));
+  return {
+    rps: all.reduce((a, r) => a + r.rps, 0),
+    p50: Math.max(...all.map((r) => r.p50)),
+    p99: Math.max(...all.map((r) => r.p99)),
+    non2xx: all.reduce((a, r) => a + r.non2xx, 0),
+    errors: all.reduce((a, r) => a + r.errors, 0),
+    total: all.reduce((a, r) => a + r.total, 0),
+  };
+}
+
+export const benchSeconds = (): number => {
+  const v = Number(process.env.BENCH_DURATION ?? 10);
+  if (!Number.isFinite(v) || v <= 0) throw new Error('BENCH_DURATION must be a positive number of seconds');
+  return v;
+};
+export const warmupSeconds = (): number => Math.min(3, Math.max(1, benchSeconds() / 4));
+
+export async function measure(specs: LoadSpec | LoadSpec[], seconds = benchSeconds()): Promise<LoadResult> {
+  const list = Array.isArray(specs) ? specs : [specs];
+  await runParallel(list, warmupSeconds());
+  return runParallel(list, seconds);
+}

@@ -1,0 +1,84 @@
+// Benchmark data: a confidential client allowed password, refresh_token and
+// client_credentials; access tokens for the bootstrap admin; 100,000 extra
+// users (one generate_series insert) for the admin search.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { BenchServices } from './services.ts';
+import { ADMIN, root, type LatchkeyEnv } from './latchkey.ts';
+import { basicAuth, call, Skip } from './http.ts';
+
+const run = promisify(execFile);
+
+export interface Prepared {
+  base: string;
+  client?: { id: string; secret: string; auth: string };
+  clientSkip?: string;
+  /** Bearer of the bootstrap admin (all permissions) */
+  adminToken?: string;
+  tokenSkip?: string;
+}
+
+const GRANTS = ['password', 'refresh_token', 'client_credentials'];
+
+async function clientFromCli(env: LatchkeyEnv): Promise<{ id: string; secret: string } | undefined> {
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/main.ts', 'client', 'create', '--name', 'bench', '--grants', GRANTS.join(','), '--first-party'],
+      { cwd: root, env: { ...process.env, ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }, timeout: 60_000 },
+    );
+    const json = JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as Record<string, string>;
+    return json.client_id && json.client_secret ? { id: json.client_id, secret: json.client_secret } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function clientFromAdminApi(base: string, adminToken: string): Promise<{ id: string; secret: string } | undefined> {
+  const r = await call(base, '/admin/api/clients', {
+    headers: { authorization: `Bearer ${adminToken}` },
+    json: { name: 'bench', grant_types: GRANTS, first_party: true },
+  });
+  const b = r.body as Record<string, string>;
+  return r.status < 300 && b.client_id && b.client_secret ? { id: b.client_id, secret: b.client_secret } : undefined;
+}
+
+async function adminLogin(base: string, client?: Prepared['client']): Promise<string | Skip> {
+  const login = await call(base, '/auth/login', { json: { email: ADMIN.email, password: ADMIN.password } });
+  if (login.status === 200 && typeof login.body.access_token === 'string') return login.body.access_token;
+  if (client) {
+    const grant = await call(base, '/oauth/token', {
+      headers: { authorization: client.auth },
+      form: { grant_type: 'password', username: ADMIN.email, password: ADMIN.password },
+    });
+    if (grant.status === 200 && typeof grant.body.access_token === 'string') return grant.body.access_token;
+  }
+  return new Skip(login.status === 404 ? 'n/a (no /auth/login or password grant yet)' : `n/a (sign-in answered ${login.status})`);
+}
+
+export async function prepare(base: string, env: LatchkeyEnv): Promise<Prepared> {
+  const p: Prepared = { base };
+  let client = await clientFromCli(env);
+  let token = await adminLogin(base);
+  if (!client && typeof token === 'string') client = await clientFromAdminApi(base, token);
+  if (client) p.client = { ...client, auth: basicAuth(client.id, client.secret) };
+  else p.clientSkip = 'n/a (no `client create` CLI or admin API yet)';
+  if (!(typeof token === 'string') && p.client) token = await adminLogin(base, p.client);
+  if (typeof token === 'string') p.adminToken = token;
+  else p.tokenSkip = token.message;
+  return p;
+}
+
+/** 100,000 users in one statement (what matters for the admin search is the row count and the indexes). */
+export async function addUsers(services: BenchServices, n = 100_000): Promise<number> {
+  const started = performance.now();
+  await services.sql(
+    `INSERT INTO users (id, email, email_canonical, name, email_verified_at, created_at, updated_at)
+     SELECT gen_random_uuid(), 'user' || g || '@bench.example', 'user' || g || '@bench.example',
+            'Bench User ' || g, now(), now() - (g || ' seconds')::interval, now()
+       FROM generate_series(1, $1::int) AS g`,
+    [n],
+  );
+  await services.sql('ANALYZE users');
+  return performance.now() - started;
+}

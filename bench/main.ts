@@ -1,0 +1,150 @@
+// `npm run bench`: starts PostgreSQL, Redis and Latchkey (a child process),
+// prepares data, measures the baselines and every target, and prints one table
+// (also written to bench/RESULTS.md). Environment:
+//   BENCH_DURATION=s        seconds per measured run (default 10)
+//   BENCH_ONLY=text         only targets whose name contains text (development)
+//   BENCH_CONNECTIONS=n     connections for non-password targets (default 32)
+//   BENCH_PASSWORD_CONNECTIONS=n  for password targets (default 2 × cores)
+//   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startServices, type BenchServices } from './lib/services.ts';
+import { embeddedColdStarts, latchkeyEnv, root, startLatchkey } from './lib/latchkey.ts';
+import { addUsers, prepare, type Prepared } from './lib/prepare.ts';
+import { argon2Floor, bareFastify, oidcProvider } from './lib/baselines.ts';
+import { targets, CONNECTIONS, PASSWORD_CONNECTIONS, type Baselines, type Target } from './lib/targets.ts';
+import { benchSeconds, measure, type LoadResult, type LoadSpec } from './lib/load.ts';
+import { Skip } from './lib/http.ts';
+import { table, writeResults, type Row } from './lib/report.ts';
+import type { ServerChild } from './lib/child.ts';
+
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const only = process.env.BENCH_ONLY?.toLowerCase();
+const selected = targets.filter((t) => !only || t.name.toLowerCase().includes(only));
+const rows: Row[] = [];
+const notes: string[] = [];
+const stops: Array<() => Promise<void>> = [];
+const SCALING = ['client_credentials', '/auth/me'];
+const RSS_GOAL_MB = 200;
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function runTarget(t: Target, p: Prepared, b: Baselines): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
+  log(`target: ${t.name}`);
+  try {
+    const spec = await t.spec(p);
+    const result = await measure(spec);
+    const verdict = t.goal.evaluate(result, b);
+    return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
+  } catch (err) {
+    if (!(err instanceof Skip)) log(`  ${t.name} failed: ${(err as Error).stack}`);
+    const reason = err instanceof Skip ? err.message : `error: ${(err as Error).message.split('\n')[0]}`;
+    return { row: { target: t.name, value: reason, goal: t.goal.text } };
+  }
+}
+
+async function main() {
+  const seconds = benchSeconds();
+  log(`starting PostgreSQL and Redis (${seconds} s per target)`);
+  const services: BenchServices = await startServices();
+  stops.push(services.stop);
+
+  log('cold start, embedded PostgreSQL + in-process store');
+  const embedded = await embeddedColdStarts();
+
+  const env = latchkeyEnv(services.postgres.url, services.redis.url);
+  log('starting Latchkey #1 (fresh database: migrations + seed)');
+  const lk: ServerChild = await startLatchkey('latchkey #1', env);
+  stops.push(lk.stop);
+  const prepared = await prepare(lk.url, env);
+  log(`prepared: client ${prepared.client ? 'yes' : prepared.clientSkip}, admin token ${prepared.adminToken ? 'yes' : prepared.tokenSkip}`);
+  const usersMs = await addUsers(services);
+  log(`100,000 users inserted in ${secs(usersMs)}`);
+
+  log(`baseline: argon2id (${PASSWORD_CONNECTIONS} in flight)`);
+  const argon = await argon2Floor();
+  log('baseline: bare Fastify');
+  const bare = await bareFastify();
+  log('baseline: oidc-provider');
+  const oidc = await oidcProvider();
+  const b: Baselines = {
+    argon2: argon.perSecond,
+    bare: bare.result.rps,
+    oidcClientCredentials: oidc.clientCredentials.rps,
+    oidcIntrospection: oidc.introspection.rps,
+  };
+  rows.push(
+    { target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)', conns: argon.parallelism, value: argon.perSecond.toFixed(1) },
+    { target: 'baseline: bare Fastify GET /json', conns: CONNECTIONS, result: bare.result },
+    { target: 'baseline: oidc-provider client_credentials (JWT)', conns: CONNECTIONS, result: oidc.clientCredentials },
+    { target: 'baseline: oidc-provider introspection (opaque)', conns: CONNECTIONS, result: oidc.introspection },
+  );
+
+  const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
+  for (const t of selected) {
+    const { row, spec, result } = await runTarget(t, prepared, b);
+    rows.push(row);
+    if (spec && result) measured.set(t.name, { spec, result });
+  }
+  const rss = lk.rssMb();
+  const peak = lk.peakRssMb();
+
+  // Scaling: a second instance on the same Postgres and Redis; the load is split between the two.
+  const scaled = [...measured.entries()].filter(([name]) => SCALING.some((s) => name.includes(s)));
+  let lk2: ServerChild | undefined;
+  if (scaled.length) {
+    log('starting Latchkey #2 (same Postgres and Redis)');
+    lk2 = await startLatchkey('latchkey #2', env);
+    stops.push(lk2.stop);
+    for (const [name, { spec, result }] of scaled) {
+      log(`scaling: ${name} on two instances`);
+      const half = Math.ceil(spec.connections / 2);
+      const two = await measure([
+        { ...spec, connections: half },
+        { ...spec, url: lk2.url, connections: half },
+      ]);
+      rows.push({ target: `${name} — 2 instances`, conns: half * 2, result: two, ratio: two.rps / result.rps, baseline: '1 instance' });
+    }
+  }
+
+  rows.push(
+    { target: 'Latchkey RSS after the run (peak)', value: `${rss.toFixed(0)} MB (${peak.toFixed(0)} MB)`, goal: `≤ ${RSS_GOAL_MB} MB`, pass: rss <= RSS_GOAL_MB, baseline: `oidc-provider ${oidc.rssMb.toFixed(0)} MB (${oidc.peakRssMb.toFixed(0)} MB)` },
+    { target: 'cold start, external services, fresh DB', value: secs(lk.coldStartMs), goal: '≤ 2 s', pass: lk.coldStartMs <= 2000 },
+    ...(lk2 ? [{ target: 'cold start, external services, migrated DB', value: secs(lk2.coldStartMs), goal: '≤ 2 s', pass: lk2.coldStartMs <= 2000 }] : []),
+    { target: 'cold start, embedded, first start (initdb)', value: secs(embedded.firstMs), goal: '≤ 5 s', pass: embedded.firstMs <= 5000 },
+    { target: 'cold start, embedded, restart', value: secs(embedded.restartMs), goal: '≤ 5 s', pass: embedded.restartMs <= 5000 },
+  );
+  notes.push(
+    `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline (libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? 4}); every other target at ${CONNECTIONS}.`,
+    'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
+    'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
+    `Cold start = spawn of \`node --import tsx server/main.ts\` until /readyz answers 200. 100,000 extra users inserted in ${secs(usersMs)}.`,
+  );
+  return { services };
+}
+
+let services: BenchServices | undefined;
+let failed = false;
+try {
+  ({ services } = await main());
+} catch (err) {
+  failed = true;
+  log(`benchmark failed: ${(err as Error).stack}`);
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+}
+if (rows.length) {
+  const out = table(rows);
+  process.stdout.write('\n' + out + '\n\n');
+  if (!only && !failed) {
+    const oidcVersion = (JSON.parse(readFileSync(path.join(root, 'bench/peers/node_modules/oidc-provider/package.json'), 'utf8')) as { version: string }).version;
+    await writeResults(path.join(root, 'bench/RESULTS.md'), {
+      date: new Date().toISOString(),
+      durationS: benchSeconds(),
+      versions: { node: process.versions.node, postgres: services?.versions.postgres ?? '?', redis: services?.versions.redis ?? '?', oidcProvider: oidcVersion },
+      notes,
+    }, rows);
+    log('wrote bench/RESULTS.md');
+  }
+}
+process.exit(failed ? 1 : 0);
