@@ -7,6 +7,7 @@ import { PasswordHasher } from '../security/passwords.ts';
 import { canonicalEmail } from './email.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { EmailNotVerified, InvalidGrant } from '../http/errors.ts';
+import { assertNotLocked, clearSignInFailures, recordSignInFailure } from '../security/lockout.ts';
 
 const hashers = new WeakMap<object, PasswordHasher>();
 function hasher(app: FastifyInstance): PasswordHasher {
@@ -17,16 +18,21 @@ function hasher(app: FastifyInstance): PasswordHasher {
 
 export async function verifyPasswordLogin(app: FastifyInstance, input: { email: string; password: string; ip?: string }): Promise<User> {
   const email = canonicalEmail(String(input.email ?? '')).slice(0, 320);
+  // lockout (security/lockout.ts) counts unknown emails too: no enumeration oracle
+  await assertNotLocked(app, email);
   const user = email ? await app.db.user.findUnique({ where: { emailCanonical: email } }) : null;
   const ok = await hasher(app).verify(user?.passwordHash ?? null, String(input.password ?? ''));
   if (!user || !ok) {
     await recordAudit(app, { action: 'login.failed', actorId: user?.id ?? null, actorEmail: user?.email ?? null, targetType: 'user', targetId: user?.id ?? null, ip: input.ip ?? null, details: { reason: user ? 'wrong_password' : 'unknown_email' } });
+    await recordSignInFailure(app, { email, userId: user?.id, ip: input.ip });
     throw new InvalidGrant('invalid email or password');
   }
   if (user.disabledAt) {
     await recordAudit(app, { action: 'login.failed', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip: input.ip ?? null, details: { reason: 'disabled' } });
+    await recordSignInFailure(app, { email, userId: user.id, ip: input.ip });
     throw new InvalidGrant('invalid email or password');
   }
+  await clearSignInFailures(app, email);
   if (hasher(app).needsRehash(user.passwordHash!)) {
     // parameters changed since this hash was made: upgrade it now that we know the password
     const passwordHash = await hasher(app).hash(String(input.password));
