@@ -18,6 +18,7 @@ import { instrumentRequests } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
+import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
@@ -97,5 +98,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   // feature plugins register here, one line each
   await app.register(oauthPlugin);
   await app.register(mailPlugin);
+  // last: the console's pages rely on the page-context hook of the browser plugin
+  await app.register(adminPlugin);
   return app;
 }

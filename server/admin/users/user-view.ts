@@ -1,0 +1,57 @@
+// The one public shape of a user in the admin API and console: an allow-list
+// (never the password hash, TOTP secret or recovery codes).
+import { Type, type Static } from '@sinclair/typebox';
+import type { Prisma } from '../../db/client.ts';
+
+export const UserView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  email_verified: Type.Boolean(),
+  disabled: Type.Boolean(),
+  mfa_enabled: Type.Boolean(),
+  must_change_password: Type.Boolean(),
+  has_password: Type.Boolean(),
+  roles: Type.Array(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  last_login_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  disabled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type UserView = Static<typeof UserView>;
+
+/** Only what the view needs: the hash is reduced to a boolean in SQL terms by selecting it and dropping it here. */
+export const userViewSelect = {
+  id: true,
+  email: true,
+  name: true,
+  emailVerifiedAt: true,
+  disabledAt: true,
+  mustChangePassword: true,
+  passwordHash: true,
+  createdAt: true,
+  updatedAt: true,
+  lastLoginAt: true,
+  mfa: { select: { enabledAt: true } },
+  roles: { select: { role: { select: { name: true } } } },
+} as const satisfies Prisma.UserSelect;
+
+export type UserRow = Prisma.UserGetPayload<{ select: typeof userViewSelect }>;
+
+export function toUserView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    email_verified: u.emailVerifiedAt !== null,
+    disabled: u.disabledAt !== null,
+    mfa_enabled: Boolean(u.mfa?.enabledAt),
+    must_change_password: u.mustChangePassword,
+    has_password: u.passwordHash !== null,
+    roles: u.roles.map((r) => r.role.name).sort(),
+    created_at: u.createdAt.toISOString(),
+    updated_at: u.updatedAt.toISOString(),
+    last_login_at: u.lastLoginAt?.toISOString() ?? null,
+    disabled_at: u.disabledAt?.toISOString() ?? null,
+  };
+}
