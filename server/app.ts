@@ -21,8 +21,9 @@ import { loggerOptions } from './http/logger.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
-import { browserPlugin } from './browser/plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { mfaRoutes } from './mfa/routes.ts';
 import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -98,8 +99,9 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   await app.register(authPlugin);
   // feature plugins register here, one line each
   await app.register(oauthPlugin);
-  await app.register(browserPlugin);
   await app.register(mailPlugin);
+  await app.register(accountRoutes);
+  await app.register(mfaRoutes);
   // last: the console's pages rely on the page-context hook of the browser plugin
   await app.register(adminPlugin);
   return app;
