@@ -26,6 +26,7 @@ import { mailPlugin } from './mail/plugin.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { mfaRoutes } from './mfa/routes.ts';
 import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
+import { corsPlugin } from './security/cors.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -96,6 +97,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
 
   // before every feature plugin: its onRoute hook attaches the limits routes ask for
   await app.register(rateLimitPluginLatchkey);
+  await app.register(corsPlugin);
   await app.register(opsRoutes);
   await app.register(authPlugin);
   // feature plugins register here, one line each
