@@ -11,6 +11,7 @@ import { getBrowserUser } from './browser-session.ts';
 import { createLoginFlow, finishBrowserLogin } from './login-flow.ts';
 import { returnToOrDefault } from './return-to.ts';
 import { clientNameForReturnTo } from './client-name.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 const Html = Type.String({ description: 'HTML page' });
 const LoginQuery = Type.Object({
@@ -54,7 +55,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/login', {
-    config: { browser: true },
+    config: { browser: true, rateLimit: rateLimits.login },
     preValidation: verifyCsrf,
     schema: { hide: true, body: LoginBody, response: { 200: Html, 303: Type.Null(), 400: Html, 401: Html, 403: Html, 429: Html } },
   }, async (request, reply) => {
