@@ -5,7 +5,7 @@ import { Conflict } from '../../http/errors.ts';
 import { revokeUserSessions } from '../../sessions/session-service.ts';
 import { auditAdmin, type Actor } from '../actor.ts';
 import { sendPasswordReset, sendVerification } from './account-mail.ts';
-import { unlockAccount } from './unlock-account.ts';
+import { lockoutStatus, unlockAccount } from '../../security/lockout.ts';
 import { getUser } from './user-service.ts';
 
 export async function endUserSessions(app: FastifyInstance, actor: Actor, id: string): Promise<number> {
@@ -36,9 +36,10 @@ export async function adminResendVerification(app: FastifyInstance, actor: Actor
   await auditAdmin(app, actor, { action: 'user.verification_sent', targetType: 'user', targetId: id });
 }
 
+/** Clears the lockout (security/lockout.ts audits it as account.unlocked); true when the account was locked or had failures. */
 export async function adminUnlock(app: FastifyInstance, actor: Actor, id: string): Promise<boolean> {
-  await getUser(app, id);
-  const cleared = await unlockAccount(app, id);
-  await auditAdmin(app, actor, { action: 'user.unlocked', targetType: 'user', targetId: id, details: { was_locked: cleared } });
-  return cleared;
+  const user = await getUser(app, id);
+  const before = await lockoutStatus(app, user.email);
+  await unlockAccount(app, id, actor);
+  return before.failures > 0 || before.lockedForSeconds > 0;
 }
