@@ -3,8 +3,14 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureSigningKeys } from '../keys/rotate-keys.ts';
 import { ensureFirstPartyClient } from '../clients/client-service.ts';
+import { jwksRoute } from '../keys/jwks-route.ts';
+import { discoveryRoutes } from './discovery-route.ts';
+import { tokenRoute } from './token/token-route.ts';
 
 export async function oauthPlugin(app: FastifyInstance): Promise<void> {
   await ensureSigningKeys(app);
   await ensureFirstPartyClient(app.db, app.config.issuer);
+  await app.register(jwksRoute);
+  await app.register(discoveryRoutes);
+  await app.register(tokenRoute);
 }

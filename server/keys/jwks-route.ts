@@ -1,0 +1,21 @@
+// GET /oauth/jwks (RFC 7517): the public keys that verify Latchkey's tokens:
+// next (so caches have it before it signs), current, and previous (so tokens
+// signed before a rotation verify until they expire).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { keyRing } from './key-ring.ts';
+
+const Jwk = Type.Object({
+  kty: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String(),
+  crv: Type.Optional(Type.String()), x: Type.Optional(Type.String()), y: Type.Optional(Type.String()),
+  n: Type.Optional(Type.String()), e: Type.Optional(Type.String()),
+});
+
+export const jwksRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/oauth/jwks', {
+    schema: { tags: ['oauth'], summary: 'JSON Web Key Set', response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return (await keyRing(request.server).jwks()) as { keys: Array<{ kty: string; kid: string; alg: string; use: string }> };
+  });
+};
