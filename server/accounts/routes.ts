@@ -9,6 +9,7 @@ import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts'
 import { MAX_LENGTH } from './password-policy.ts';
 import { changePassword } from './password-change.ts';
 import { bearerUser } from '../mfa/bearer-user.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 const Email = Type.String({ minLength: 3, maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: MAX_LENGTH * 4 });
@@ -22,6 +23,7 @@ export const RESET_SENT = 'If this address has an account, we have sent a link t
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/register', {
+    config: { rateLimit: rateLimits.register },
     schema: {
       tags: ['accounts'],
       summary: 'Register (201 whether or not the email is taken; a mail says what happened)',
@@ -34,6 +36,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/email/verification/request', {
+    config: { rateLimit: rateLimits.verification },
     schema: { tags: ['accounts'], summary: 'Send a new verification mail (202 for any address)', body: Type.Object({ email: Email }), response: { 202: Message, 400: OAuthError } },
   }, async (request, reply) => {
     await requestVerification(app, request.body.email, request.ip);
@@ -41,6 +44,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/email/verification/confirm', {
+    config: { rateLimit: rateLimits.verification },
     schema: { tags: ['accounts'], summary: 'Confirm an email address with the mailed token', body: Type.Object({ token: Token }), response: { 204: Type.Null(), 400: OAuthError } },
   }, async (request, reply) => {
     await confirmVerification(app, request.body.token, request.ip);
@@ -48,6 +52,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/password/reset/request', {
+    config: { rateLimit: rateLimits.passwordReset },
     schema: { tags: ['accounts'], summary: 'Mail a password reset link (202 for any address, same timing)', body: Type.Object({ email: Email }), response: { 202: Message, 400: OAuthError } },
   }, async (request, reply) => {
     await requestPasswordReset(app, request.body.email, request.ip);
@@ -55,6 +60,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/password/reset/confirm', {
+    config: { rateLimit: rateLimits.passwordReset },
     schema: {
       tags: ['accounts'],
       summary: 'Set a new password with the mailed token; every session ends',
@@ -67,6 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/password/change', {
+    config: { rateLimit: rateLimits.login },
     preHandler: app.authenticate,
     schema: {
       tags: ['accounts'],

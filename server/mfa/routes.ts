@@ -7,6 +7,7 @@ import { HttpError, InvalidRequest } from '../http/errors.ts';
 import { bearerUser } from './bearer-user.ts';
 import { disableTotp, enableTotp, regenerateRecoveryCodes, setupTotp } from './totp-service.ts';
 import { finishMfaLogin } from './finish-mfa-login.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 const Code = Type.String({ minLength: 1, maxLength: 20 });
 const RecoveryCode = Type.String({ minLength: 1, maxLength: 40 });
@@ -34,11 +35,13 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => setupTotp(app, await bearerUser(request)));
 
   app.post('/auth/mfa/totp/enable', {
+    config: { rateLimit: rateLimits.mfa },
     preHandler: app.authenticate,
     schema: { tags: ['mfa'], security: bearer, summary: 'Turn TOTP on with a current code; returns 10 recovery codes (shown once)', body: Type.Object({ code: Code }), response: { 200: RecoveryCodes, ...errors } },
   }, async (request) => ({ recovery_codes: await enableTotp(app, await bearerUser(request), request.body.code, request.ip) }));
 
   app.post('/auth/mfa/totp/disable', {
+    config: { rateLimit: rateLimits.mfa },
     preHandler: app.authenticate,
     schema: { tags: ['mfa'], security: bearer, summary: 'Turn TOTP off with a current code or a recovery code', body: Type.Object({ code: Type.Optional(Code), recovery_code: Type.Optional(RecoveryCode) }), response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
@@ -48,11 +51,13 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/mfa/recovery-codes', {
+    config: { rateLimit: rateLimits.mfa },
     preHandler: app.authenticate,
     schema: { tags: ['mfa'], security: bearer, summary: 'Replace every recovery code (needs a current TOTP code)', body: Type.Object({ code: Code }), response: { 200: RecoveryCodes, ...errors } },
   }, async (request) => ({ recovery_codes: await regenerateRecoveryCodes(app, await bearerUser(request), request.body.code, request.ip) }));
 
   app.post('/auth/mfa/verify', {
+    config: { rateLimit: rateLimits.mfa },
     schema: {
       tags: ['mfa'],
       summary: 'Finish a sign-in that answered 403 mfa_required: mfa_token plus a TOTP code or a recovery code',

@@ -10,6 +10,7 @@ import { decrypt, deriveKey, encrypt } from '../security/crypto.ts';
 import { sendTotpMail } from '../accounts/account-mail.ts';
 import { matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
 import { replaceRecoveryCodes, useRecoveryCode } from './recovery-codes.ts';
+import { assertNotLocked as assertAccountNotLocked, recordSignInFailure } from '../security/lockout.ts';
 
 export const ISSUER_NAME = 'Latchkey';
 const MAX_FAILURES = 10; // per user per window: 10 guesses of 10^6 codes
@@ -92,13 +93,18 @@ export type SecondFactor = { code?: string; recoveryCode?: string };
 
 /** Verifies a TOTP code or a recovery code of a user with TOTP on. Returns the method used. */
 export async function verifySecondFactor(app: FastifyInstance, user: MfaUser, factor: SecondFactor, ip?: string): Promise<'otp' | 'recovery'> {
+  await assertAccountNotLocked(app, user.email);
   await assertNotLocked(app, user.id);
   if (factor.code && (await acceptTotp(app, user.id, factor.code, true))) return 'otp';
   if (factor.recoveryCode && (await isEnabled(app, user.id)) && (await useRecoveryCode(app, user.id, factor.recoveryCode))) {
     await recordAudit(app, { action: 'mfa.recovery_code_used', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip });
     return 'recovery';
   }
+  // two counters: ours is never cleared by a correct password (an attacker who
+  // knows it cannot reset the code budget by signing in again); the account
+  // lockout makes repeated code failures lock password sign-in as well
   await countFailure(app, user.id);
+  await recordSignInFailure(app, { email: user.email, userId: user.id, ip, factor: 'otp' });
   await recordAudit(app, { action: 'mfa.failed', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip, details: { method: factor.code ? 'otp' : 'recovery_code' } });
   throw new InvalidGrant(factor.code ? 'the code is wrong or was already used' : 'the recovery code is wrong or was already used');
 }

@@ -27,7 +27,8 @@ const now = () => Math.floor(Date.now() / 1000);
 /** stay clear of a step boundary so "now ± 1 step" means what the test says */
 async function midStep() {
   const into = (Date.now() / 1000) % 30;
-  if (into < 2 || into > 27) await new Promise((r) => setTimeout(r, (31 - into) * 1000 % 30_000 + 500));
+  const wait = into < 2 ? 2 - into : into > 27 ? 32 - into : 0;
+  if (wait) await new Promise((r) => setTimeout(r, wait * 1000));
 }
 const code = (secret: string, offsetSteps = 0) => generate({ secret, epoch: now() + offsetSteps * 30 });
 
