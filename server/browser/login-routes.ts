@@ -70,6 +70,8 @@ export const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     }
     let user;
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(email)) return renderLogin(request, reply, 401, { returnTo, email: '', error: 'Incorrect email or password.' });
     try {
       user = await verifyPasswordLogin(app, { email, password, ip: request.ip });
     } catch (err) {

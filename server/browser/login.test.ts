@@ -106,6 +106,15 @@ describe('browser sign-in (/login, /logout)', () => {
     assert.match(a.body, new RegExp(`value="${email.replace(/\./g, '\\.')}"`), 'the email is kept');
   });
 
+  it('never answers 5xx to odd input (NUL bytes, huge fields)', async () => {
+    const b = new TestBrowser(t.app);
+    const _csrf = await b.csrf();
+    for (const form of [{ email: 'a\u0000@example.com', password: 'x' }, { email: 'a@example.com', password: 'p\u0000w' }, { email: 'x'.repeat(400), password: 'y' }]) {
+      const res = await b.post('/login', { _csrf, ...form });
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode}`);
+    }
+  });
+
   it('says which field is missing, with aria-describedby', async () => {
     const b = new TestBrowser(t.app);
     const _csrf = await b.csrf();

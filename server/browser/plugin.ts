@@ -5,8 +5,7 @@ import { pageContextPlugin } from './page-context.ts';
 import { loginRoutes } from './login-routes.ts';
 import { logoutRoutes } from './logout-routes.ts';
 import { homeRoutes } from './home-routes.ts';
-// TODO(browser): enable once TOKEN's oauth/authorization-code.ts lands
-// import { authorizeRoutes } from '../oauth/authorize-routes.ts';
+import { authorizeRoutes } from '../oauth/authorize-routes.ts';
 import { oauthLogoutRoutes } from '../oauth/logout-routes.ts';
 
 export async function browserPlugin(app: FastifyInstance): Promise<void> {
@@ -14,7 +13,7 @@ export async function browserPlugin(app: FastifyInstance): Promise<void> {
   await app.register(homeRoutes);
   await app.register(loginRoutes);
   await app.register(logoutRoutes);
-  // await app.register(authorizeRoutes);
+  await app.register(authorizeRoutes);
   await app.register(oauthLogoutRoutes);
 }
 // root-level, so the page context hook reaches the pages of plugins registered after this one

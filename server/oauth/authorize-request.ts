@@ -45,7 +45,8 @@ function single(query: Query, name: string): string | undefined {
 export async function parseAuthorizeRequest(app: FastifyInstance, query: Query): Promise<AuthorizeRequest> {
   const clientId = single(query, 'client_id');
   if (!clientId) throw new AuthorizeFatal('The request names no client (client_id is missing or repeated).');
-  const client = await findClient(app, clientId);
+  // RFC 6749 Appendix A.1: client_id is VSCHAR; anything else cannot name a client (and never reaches the database)
+  const client = /^[\x20-\x7e]{1,200}$/.test(clientId) ? await findClient(app, clientId) : null;
   if (!client || client.disabledAt) throw new AuthorizeFatal('The application that sent you here is not registered with Latchkey.');
 
   const given = single(query, 'redirect_uri');

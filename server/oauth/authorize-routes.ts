@@ -1,0 +1,161 @@
+// GET /oauth/authorize: authorization code + PKCE (RFC 6749 §4.1, RFC 7636,
+// OIDC Core §3.1.2). The request reads as steps: validate the request, make
+// sure the user is signed in (recently enough), settle consent, issue a code.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthorizeFatal, AuthorizeRedirectError, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.ts';
+import { redirectError, redirectToClient } from './authorize-response.ts';
+import { describeScopes, grantConsent, needsConsent, savePendingAuthorization, takePendingAuthorization } from './authorize-consent.ts';
+import { createAuthorizationCode } from './authorization-code.ts';
+import { userScopes } from './tokens/scopes.ts';
+import { findClient } from '../clients/client-service.ts';
+import { browserAccess, getBrowserUser, type BrowserUser } from '../browser/browser-session.ts';
+import { csrfBody, verifyCsrf } from '../browser/csrf.ts';
+import { renderError } from '../browser/render.ts';
+import { audit } from '../audit/audit.ts';
+
+const Html = Type.String({ description: 'HTML page' });
+const param = (description: string) => Type.Optional(Type.Unknown({ description }));
+// Loose on purpose: a repeated or malformed parameter must become an OAuth error
+// redirected to a valid client (RFC 6749 §4.1.2.1), not a schema 400.
+const AuthorizeQuery = Type.Object({
+  response_type: param('must be `code`'),
+  client_id: param('the client'),
+  redirect_uri: param('exactly one of the client’s registered redirect URIs'),
+  scope: param('space-separated scopes'),
+  state: param('returned unchanged'),
+  code_challenge: param('PKCE S256 challenge (required)'),
+  code_challenge_method: param('must be `S256`'),
+  nonce: param('copied into the ID token'),
+  prompt: param('none, login, consent or select_account'),
+  max_age: param('seconds since the last sign-in after which the user must sign in again'),
+  login_hint: param('email to prefill on the sign-in page'),
+  response_mode: param('only `query`'),
+  request: param('not supported'),
+  request_uri: param('not supported'),
+});
+
+/** /login URL that returns here; prompt=login and max_age are dropped from the way back, as the sign-in satisfies them. */
+function loginRedirect(request: FastifyRequest, req: AuthorizeRequest, reauth: boolean): string {
+  const back = new URL(request.url, request.server.config.issuer);
+  back.searchParams.delete('max_age');
+  const prompt = [...req.prompt].filter((p) => p !== 'login' && p !== 'select_account');
+  if (prompt.length) back.searchParams.set('prompt', prompt.join(' '));
+  else back.searchParams.delete('prompt');
+  const login = new URLSearchParams({ return_to: back.pathname + back.search });
+  if (reauth) login.set('reauth', '1');
+  if (req.loginHint) login.set('login_hint', req.loginHint);
+  return `/login?${login}`;
+}
+
+async function issueCode(request: FastifyRequest, reply: FastifyReply, bu: BrowserUser, p: { clientId: string; redirectUri: string; state?: string; scope: string[]; codeChallenge: string; nonce?: string }) {
+  const code = await createAuthorizationCode(request.server, {
+    clientId: p.clientId,
+    userId: bu.user.id,
+    sessionId: bu.session.id,
+    redirectUri: p.redirectUri,
+    scope: p.scope,
+    codeChallenge: p.codeChallenge,
+    nonce: p.nonce,
+    authTime: bu.session.authTime,
+    amr: bu.session.amr,
+  });
+  return redirectToClient(reply, request.server.config.issuer, p.redirectUri, { code, state: p.state });
+}
+
+async function authorize(request: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>) {
+  const { issuer } = request.server.config;
+  let req: AuthorizeRequest;
+  try {
+    req = await parseAuthorizeRequest(request.server, query);
+  } catch (err) {
+    if (err instanceof AuthorizeFatal) return renderError(reply, 400, 'This sign-in link is not valid', err.message);
+    if (err instanceof AuthorizeRedirectError) return redirectError(reply, issuer, err);
+    throw err;
+  }
+  const fail = (error: string, description: string) => redirectError(reply, issuer, { error, description, redirectUri: req.redirectUri, state: req.state });
+
+  // 1. a signed-in user, recently enough (OIDC Core §3.1.2.1 prompt, max_age)
+  const bu = await getBrowserUser(request);
+  const tooOld = bu && req.maxAge !== undefined && bu.session.authTime.getTime() + req.maxAge * 1000 < Date.now();
+  if (!bu || tooOld || req.prompt.has('login') || req.prompt.has('select_account')) {
+    if (req.prompt.has('none')) return fail('login_required', 'the user must sign in');
+    return reply.redirect(loginRedirect(request, req, Boolean(bu)), 303);
+  }
+
+  // 2. scopes the client may ask for and this user holds (RFC 6749 §3.3)
+  let scope: string[];
+  try {
+    scope = userScopes(req.client, req.scope, (await browserAccess(request, bu.user.id)).permissions);
+  } catch (err) {
+    return fail('invalid_scope', (err as Error).message);
+  }
+  const p = { clientId: req.client.id, redirectUri: req.redirectUri, state: req.state, scope, codeChallenge: req.codeChallenge, nonce: req.nonce };
+
+  // 3. consent: never for first-party clients; once per new scope for the others
+  if (!req.client.firstParty && (req.prompt.has('consent') || (await needsConsent(request.server, bu.user.id, req.client.id, scope)))) {
+    if (req.prompt.has('none')) return fail('consent_required', 'the user must approve this application');
+    const consentId = await savePendingAuthorization(request.server, { ...p, userId: bu.user.id, sessionId: bu.session.id });
+    return reply.type('text/html').view('consent.eta', {
+      title: `Allow ${req.client.name}?`,
+      clientName: req.client.name,
+      email: bu.user.email,
+      scopes: describeScopes(scope),
+      consentId,
+      redirectHost: new URL(req.redirectUri).host,
+    });
+  }
+
+  // 4. the code (RFC 6749 §4.1.2), bound to client, redirect URI, PKCE challenge and this session
+  return issueCode(request, reply, bu, p);
+}
+
+export const authorizeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/oauth/authorize', {
+    config: { browser: true },
+    schema: { tags: ['oauth'], summary: 'Authorization endpoint (code + PKCE S256)', querystring: AuthorizeQuery, response: { 200: Html, 303: Type.Null(), 400: Html } },
+  }, async (request, reply) => authorize(request, reply, request.query as Record<string, unknown>));
+
+  // OIDC Core §3.1.2.1: POST must work too. Turn it into the GET, so the
+  // SameSite=Lax session cookie is sent and the login round trip has a URL.
+  app.post('/oauth/authorize', {
+    config: { browser: true },
+    schema: { tags: ['oauth'], summary: 'Authorization endpoint (form post)', body: AuthorizeQuery, response: { 303: Type.Null() } },
+  }, async (request, reply) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(request.body as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) if (typeof item === 'string') params.append(k, item);
+    }
+    return reply.redirect(`/oauth/authorize?${params}`, 303);
+  });
+
+  app.post('/oauth/authorize/consent', {
+    config: { browser: true },
+    preValidation: verifyCsrf,
+    schema: {
+      hide: true,
+      body: Type.Object({ ...csrfBody, consent_id: Type.String({ maxLength: 200 }), decision: Type.Optional(Type.String({ maxLength: 10 })) }),
+      response: { 303: Type.Null(), 400: Html },
+    },
+  }, async (request, reply) => {
+    const pending = await takePendingAuthorization(app, request.body.consent_id);
+    if (!pending) return renderError(reply, 400, 'This request has expired', 'Go back to the application and start signing in again.');
+    const bu = await getBrowserUser(request);
+    // the decision must come from the user and browser session that were asked
+    if (!bu || bu.user.id !== pending.userId || bu.session.id !== pending.sessionId) {
+      return renderError(reply, 400, 'This request has expired', 'You signed out or changed accounts. Go back to the application and start again.');
+    }
+    const client = await findClient(app, pending.clientId);
+    if (!client || client.disabledAt || !client.redirectUris.includes(pending.redirectUri)) {
+      return renderError(reply, 400, 'This application is no longer available', 'The application that asked for access has been changed or removed.');
+    }
+    const actor = { actorId: bu.user.id, actorEmail: bu.user.email, targetType: 'client', targetId: client.id };
+    if (request.body.decision !== 'allow') {
+      await audit(request, { ...actor, action: 'consent.denied', details: { scope: pending.scope } });
+      return redirectError(reply, app.config.issuer, { error: 'access_denied', description: 'the user denied the request', redirectUri: pending.redirectUri, state: pending.state });
+    }
+    await grantConsent(app, bu.user.id, client.id, pending.scope);
+    await audit(request, { ...actor, action: 'consent.granted', details: { scope: pending.scope } });
+    return issueCode(request, reply, bu, pending);
+  });
+};
