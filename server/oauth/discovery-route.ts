@@ -31,7 +31,7 @@ export function discoveryDocument(issuer: string) {
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
-    authorization_response_iss_parameter_supported: false,
+    authorization_response_iss_parameter_supported: true,
   };
 }
 
