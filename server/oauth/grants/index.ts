@@ -6,10 +6,11 @@ import { authorizationCodeGrant } from './authorization-code.ts';
 import { refreshTokenGrant } from './refresh-token.ts';
 import { clientCredentialsGrant } from './client-credentials.ts';
 import { passwordGrant } from './password.ts';
+import { mfaOtpGrant } from './mfa-otp.ts';
 
 export type { Grant, GrantContext } from './grant.ts';
 
-export const grants: Grant[] = [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant, passwordGrant];
+export const grants: Grant[] = [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant, passwordGrant, mfaOtpGrant];
 
 export function findGrant(type: string): Grant | undefined {
   return grants.find((g) => g.type === type);
