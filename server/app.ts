@@ -21,6 +21,7 @@ import { loggerOptions } from './http/logger.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
+import { authApiPlugin } from './auth-api/auth-api-plugin.ts';
 import { browserPlugin } from './browser/plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
 import { accountRoutes } from './accounts/routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   await app.register(authPlugin);
   // feature plugins register here, one line each
   await app.register(oauthPlugin);
+  await app.register(authApiPlugin);
   await app.register(browserPlugin);
   await app.register(mailPlugin);
   await app.register(accountRoutes);
