@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Prisma } from '../../db/client.ts';
 import { likeEscape, PageQuery, pageArgs, type Page } from '../pagination.ts';
 import { toUserView, userViewSelect, type UserView } from './user-view.ts';
+import { searchUserIds } from './user-search.ts';
 
 export const USER_SORTS = ['created_at', '-created_at', 'email', '-email', 'name', '-name', 'last_login_at', '-last_login_at'] as const;
 
@@ -52,6 +53,14 @@ function orderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
 
 export async function listUsers(app: FastifyInstance, q: Partial<UserListQuery>): Promise<Page<UserView>> {
   const { skip, take, page, per_page } = pageArgs(q);
+  const term = q.q?.trim();
+  if (term) {
+    // substring search: see user-search.ts for why this one is hand-written SQL
+    const { ids, total } = await searchUserIds(app, { ...q, q: term }, { skip, take });
+    const rows = ids.length ? await app.db.user.findMany({ where: { id: { in: ids } }, select: userViewSelect }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { items: ids.flatMap((id) => (byId.has(id) ? [toUserView(byId.get(id)!)] : [])), total, page, per_page };
+  }
   const where = userWhere(q);
   const [rows, total] = await Promise.all([
     app.db.user.findMany({ where, select: userViewSelect, orderBy: orderBy(q.sort ?? '-created_at'), skip, take }),
