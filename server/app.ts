@@ -26,6 +26,7 @@ import { browserPlugin } from './browser/plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { mfaRoutes } from './mfa/routes.ts';
+import { accountPagesPlugin } from './accounts/pages/index.ts';
 import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
 import { corsPlugin } from './security/cors.ts';
 
@@ -108,6 +109,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   await app.register(mailPlugin);
   await app.register(accountRoutes);
   await app.register(mfaRoutes);
+  await app.register(accountPagesPlugin);
   // last: the console's pages rely on the page-context hook of the browser plugin
   await app.register(adminPlugin);
   return app;
