@@ -10,6 +10,10 @@ import { canonicalEmail, isValidEmail, normalizeEmail } from './email.ts';
 import { passwordHasher } from './hasher.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import { sendRegisterAttemptMail, sendVerificationMail } from './account-mail.ts';
+import { uniformTime } from '../security/uniform-time.ts';
+
+/** a new account costs a row and a mail more than a taken address: both answer after this floor */
+export const REGISTER_FLOOR_MS = 300;
 
 export interface Registration {
   email: string;
@@ -17,7 +21,11 @@ export interface Registration {
   name?: string;
 }
 
-export async function registerUser(app: FastifyInstance, input: Registration, ip?: string): Promise<void> {
+export function registerUser(app: FastifyInstance, input: Registration, ip?: string): Promise<void> {
+  return uniformTime(REGISTER_FLOOR_MS, () => register(app, input, ip));
+}
+
+async function register(app: FastifyInstance, input: Registration, ip?: string): Promise<void> {
   if (!isValidEmail(input.email)) throw new InvalidRequest('email is not a valid email address', { details: [{ field: 'body.email', message: 'is not a valid email address' }] });
   const email = normalizeEmail(input.email);
   const name = input.name?.trim() || null;

@@ -5,12 +5,18 @@ import { recordAudit } from '../audit/audit.ts';
 import { canonicalEmail } from './email.ts';
 import { consumeEmailToken } from './email-tokens.ts';
 import { sendVerificationMail } from './account-mail.ts';
+import { uniformTime } from '../security/uniform-time.ts';
 
-export async function requestVerification(app: FastifyInstance, email: string, ip?: string): Promise<void> {
-  const user = await app.db.user.findUnique({ where: { emailCanonical: canonicalEmail(email) } });
-  if (!user || user.emailVerifiedAt || user.disabledAt) return;
-  await sendVerificationMail(app, user);
-  await recordAudit(app, { action: 'email.verification_requested', targetType: 'user', targetId: user.id, ip });
+/** a known unverified address costs a token row and a mail: every request answers after this floor */
+export const VERIFICATION_REQUEST_FLOOR_MS = 300;
+
+export function requestVerification(app: FastifyInstance, email: string, ip?: string): Promise<void> {
+  return uniformTime(VERIFICATION_REQUEST_FLOOR_MS, async () => {
+    const user = await app.db.user.findUnique({ where: { emailCanonical: canonicalEmail(email) } });
+    if (!user || user.emailVerifiedAt || user.disabledAt) return;
+    await sendVerificationMail(app, user);
+    await recordAudit(app, { action: 'email.verification_requested', targetType: 'user', targetId: user.id, ip });
+  });
 }
 
 export async function confirmVerification(app: FastifyInstance, token: string, ip?: string): Promise<{ userId: string }> {
