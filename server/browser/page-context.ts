@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { browserAccess, getBrowserUser } from './browser-session.ts';
 import { csrfField } from './csrf.ts';
 import { clearFlash, peekFlash } from './flash.ts';
+import { allowFormActionForFlow, applyFormAction } from './form-action.ts';
 
 const shown = new WeakSet<FastifyReply>();
 
@@ -28,6 +29,8 @@ export async function fillPageContext(request: FastifyRequest, reply: FastifyRep
     locals.flash = peekFlash(request);
     if (locals.flash) shown.add(reply);
   }
+  // sign-in and MFA forms that end at a client may redirect there (see form-action.ts)
+  await allowFormActionForFlow(request, reply);
   // pages hold CSRF tokens and personal data: never cache them
   reply.header('cache-control', 'no-store');
 }
@@ -39,6 +42,7 @@ async function pageContextPlugin(app: FastifyInstance): Promise<void> {
   // the flash is consumed only when a page actually displayed it (not on a redirect)
   app.addHook('onSend', async (request, reply, payload) => {
     if (shown.has(reply) && reply.statusCode < 300) clearFlash(request, reply);
+    if (isBrowserRoute(request)) applyFormAction(reply);
     return payload;
   });
 }

@@ -12,6 +12,7 @@ import { findClient } from '../clients/client-service.ts';
 import { browserAccess, getBrowserUser, type BrowserUser } from '../browser/browser-session.ts';
 import { csrfBody, verifyCsrf } from '../browser/csrf.ts';
 import { renderError } from '../browser/render.ts';
+import { allowFormActionTo } from '../browser/form-action.ts';
 import { audit } from '../audit/audit.ts';
 
 const Html = Type.String({ description: 'HTML page' });
@@ -96,6 +97,7 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, query: Re
   if (!req.client.firstParty && (req.prompt.has('consent') || (await needsConsent(request.server, bu.user.id, req.client.id, scope)))) {
     if (req.prompt.has('none')) return fail('consent_required', 'the user must approve this application');
     const consentId = await savePendingAuthorization(request.server, { ...p, userId: bu.user.id, sessionId: bu.session.id });
+    allowFormActionTo(reply, req.redirectUri);
     return reply.type('text/html').view('consent.eta', {
       title: `Allow ${req.client.name}?`,
       clientName: req.client.name,

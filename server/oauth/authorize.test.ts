@@ -240,6 +240,20 @@ describe('GET /oauth/authorize', () => {
     });
   });
 
+  it('CSP form-action is widened to the client redirect origin only on pages whose form leads there', async () => {
+    const formAction = (res: { headers: Record<string, unknown> }) => /form-action ([^;]+)/.exec(String(res.headers['content-security-policy']))![1]!.trim();
+    const anon = new TestBrowser(t.app);
+    const toLogin = await anon.get(authorizeUrl(base(thirdParty)));
+    assert.equal(formAction(await anon.get(location(toLogin))), "'self' https://rp.example.com");
+    assert.equal(formAction(await anon.get('/login?return_to=%2Faccount')), "'self'");
+    // a redirect_uri the client did not register widens nothing
+    assert.equal(formAction(await anon.get(`/login?return_to=${encodeURIComponent(authorizeUrl(base(thirdParty, { redirect_uri: 'https://evil.example/cb' })))}`)), "'self'");
+    const { b } = await signedIn();
+    const consent = await b.get(authorizeUrl(base(thirdParty)));
+    assert.equal(consent.statusCode, 200);
+    assert.equal(formAction(consent), "'self' https://rp.example.com");
+  });
+
   it('POST /oauth/authorize is turned into the GET', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/oauth/authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(base(firstParty) as Record<string, string>).toString() });
     assert.equal(res.statusCode, 303);
