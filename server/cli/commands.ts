@@ -8,6 +8,8 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { createAdminUser } from '../accounts/admin-user.ts';
 import { PasswordHasher } from '../security/passwords.ts';
 import { createMigration } from './create-migration.ts';
+import { clientCreateCommand } from '../clients/client-cli.ts';
+import { keysRotateCommand } from '../keys/keys-cli.ts';
 
 export interface CommandContext {
   config: Config;
@@ -30,6 +32,8 @@ const required = (ctx: CommandContext, name: string): string => {
 };
 
 export const commands: Record<string, Command> = {
+  'client create': clientCreateCommand,
+  'keys rotate': keysRotateCommand,
   migrate: {
     usage: 'apply pending database migrations',
     options: {},

@@ -6,6 +6,9 @@ import { ensureFirstPartyClient } from '../clients/client-service.ts';
 import { jwksRoute } from '../keys/jwks-route.ts';
 import { discoveryRoutes } from './discovery-route.ts';
 import { tokenRoute } from './token/token-route.ts';
+import { revokeRoute } from './revoke-route.ts';
+import { introspectRoute } from './introspect-route.ts';
+import { userinfoRoutes } from './userinfo-route.ts';
 
 export async function oauthPlugin(app: FastifyInstance): Promise<void> {
   await ensureSigningKeys(app);
@@ -13,4 +16,7 @@ export async function oauthPlugin(app: FastifyInstance): Promise<void> {
   await app.register(jwksRoute);
   await app.register(discoveryRoutes);
   await app.register(tokenRoute);
+  await app.register(revokeRoute);
+  await app.register(introspectRoute);
+  await app.register(userinfoRoutes);
 }
