@@ -17,6 +17,7 @@ import { benchSeconds, measure, type LoadResult, type LoadSpec } from './lib/loa
 import { Skip } from './lib/http.ts';
 import { table, writeResults, type Row } from './lib/report.ts';
 import type { ServerChild } from './lib/child.ts';
+import { memoryBreakdown } from './lib/memory.ts';
 
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const only = process.env.BENCH_ONLY?.toLowerCase();
@@ -80,14 +81,21 @@ async function main() {
     { target: 'baseline: oidc-provider introspection (opaque)', conns: CONNECTIONS, result: oidc.introspection },
   );
 
+  const rssTrail = [`after start-up and preparation ${lk.rssMb().toFixed(0)} MB`];
   const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
   for (const t of selected) {
     const { row, spec, result } = await runTarget(t, prepared, b);
     rows.push(row);
-    if (spec && result) measured.set(t.name, { spec, result });
+    if (spec && result) {
+      measured.set(t.name, { spec, result });
+      rssTrail.push(`${t.name} ${lk.rssMb().toFixed(0)} MB`);
+      log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}; Latchkey RSS ${lk.rssMb().toFixed(0)} MB`);
+    }
   }
   const rss = lk.rssMb();
   const peak = lk.peakRssMb();
+  const memory = await memoryBreakdown(lk.url, rss);
+  log(memory);
 
   // Scaling: a second instance on the same Postgres and Redis; the load is split between the two.
   const scaled = [...measured.entries()].filter(([name]) => SCALING.some((s) => name.includes(s)));
@@ -118,6 +126,7 @@ async function main() {
     `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline (libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? 4}); every other target at ${CONNECTIONS}.`,
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
+    `Latchkey RSS, in order: ${rssTrail.join('; ')}. After the run: ${memory}.`,
     `Cold start = spawn of \`node --import tsx server/main.ts\` until /readyz answers 200. 100,000 extra users inserted in ${secs(usersMs)}.`,
   );
   return { services };

@@ -11,13 +11,15 @@ export const root = path.resolve(import.meta.dirname, '../..');
 export const ADMIN = { email: 'bench-admin@bench.example', password: 'bench-Admin-password-7f3k9q' };
 
 export interface LatchkeyEnv {
+  /** one public URL for every instance, as behind a load balancer (tokens carry it as `iss`) */
+  ISSUER: string;
   DATABASE_URL: string;
   REDIS_URL: string;
   ENCRYPTION_KEY: string;
 }
 
 export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv {
-  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  return { ISSUER: 'http://localhost:8080', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 }
 
 /** node flags for the server child: BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles */
@@ -40,9 +42,9 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      ISSUER: url,
       PORT: String(port),
       HOST: '127.0.0.1',
-      ISSUER: url,
       RATE_LIMIT_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
