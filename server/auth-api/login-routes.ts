@@ -8,6 +8,7 @@ import { rotateRefreshToken } from '../oauth/tokens/rotate-refresh-token.ts';
 import { InvalidRequest, ServiceUnavailable } from '../http/errors.ts';
 import { unauthorizedOnInvalidGrant } from './as-unauthorized.ts';
 import { TokenPair, errors } from './schemas.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 async function firstPartyClient(app: Parameters<typeof findClient>[0]) {
   const client = await findClient(app, FIRST_PARTY_CLIENT_ID);
@@ -17,6 +18,7 @@ async function firstPartyClient(app: Parameters<typeof findClient>[0]) {
 
 export const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/login', {
+    config: { rateLimit: rateLimits.login },
     schema: {
       tags: ['auth'],
       summary: 'Sign in with email (or username) and password',
@@ -36,6 +38,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/refresh', {
+    config: { rateLimit: rateLimits.token },
     schema: {
       tags: ['auth'],
       summary: 'Exchange a refresh token for a new pair (rotation)',

@@ -98,3 +98,37 @@ test('RATE_LIMIT_ENABLED=false turns every limit off (benchmarks)', async () => 
     await t.close();
   }
 });
+
+test('the real endpoints carry their limits (sign-in, token, refresh, registration, reset, verification, MFA, introspection)', async () => {
+  const env: Record<string, string> = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ACCOUNT: '1000/1m' };
+  for (const name of ['LOGIN', 'TOKEN', 'REGISTER', 'PASSWORD_RESET', 'VERIFICATION', 'MFA', 'INTROSPECT']) env[`RATE_LIMIT_${name}`] = '2/1m';
+  const t = await createTestApp({ env });
+  try {
+    const endpoints: Array<[string, string, Record<string, string>?]> = [
+      ['/auth/login', 'login', { email: 'x@example.com', password: 'nope' }],
+      ['/login', 'login'],
+      ['/oauth/token', 'token', { grant_type: 'client_credentials' }],
+      ['/auth/refresh', 'token', { refresh_token: 'nope' }],
+      ['/auth/register', 'register', { email: 'bad' }],
+      ['/auth/password/reset/request', 'passwordReset', { email: 'bad' }],
+      ['/auth/email/verification/request', 'verification', { email: 'bad' }],
+      ['/auth/mfa/verify', 'mfa', { mfa_token: 'nope', code: '123456' }],
+      ['/oauth/introspect', 'introspect', { token: 'nope' }],
+      ['/oauth/revoke', 'introspect', { token: 'nope' }],
+    ];
+    const used = new Map<string, number>();
+    for (const [url, bucket, body] of endpoints) {
+      if (!t.app.hasRoute({ method: 'POST', url })) continue;
+      // a shared bucket (/auth/login + /login, /oauth/token + /auth/refresh) may already be spent
+      const ip = `10.3.${[...used.keys()].length}.1`;
+      used.set(url, 0);
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await t.app.inject({ method: 'POST', url, payload: body ?? {}, remoteAddress: ip })).statusCode);
+      assert.ok(codes.slice(0, 2).every((c) => c !== 429), `${url}: ${codes}`);
+      assert.equal(codes[2], 429, `${url} (${bucket}) must be rate limited: ${codes}`);
+    }
+    assert.ok(used.size >= 8, `only ${[...used.keys()].join(', ')} exist`);
+  } finally {
+    await t.close();
+  }
+});

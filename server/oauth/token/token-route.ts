@@ -6,6 +6,7 @@ import { authenticateClient } from '../client-auth/authenticate-client.ts';
 import { clientMayUse, findGrant, grants } from '../grants/index.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../http/errors.ts';
 import { TokenResponseSchema, OAuthErrorSchema } from './token-schemas.ts';
+import { rateLimits } from '../../security/rate-limit.ts';
 
 const BASE_PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope', 'resource', 'mfa_token', 'otp', 'recovery_code'];
 
@@ -14,6 +15,7 @@ export const tokenRoute: FastifyPluginAsyncTypebox = async (app) => {
   const body = Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String({ maxLength: 4096 }))])), { additionalProperties: true });
 
   app.post('/oauth/token', {
+    config: { rateLimit: rateLimits.token },
     schema: {
       tags: ['oauth'],
       summary: 'Token endpoint (RFC 6749 §3.2)',
