@@ -97,7 +97,7 @@ describe('accounts in a browser (Chromium)', () => {
     await snap('account');
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     await page.waitForURL(/\/account#totp$/);
-    assert.ok(await page.locator('img.qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100), 'the QR code image renders');
+    assert.ok(await page.locator('img.qr').evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 100; }), 'the QR code image renders');
     const secret = (await page.locator('#totp-secret').innerText()).trim();
     assert.match(secret, /^[A-Z2-7]{32}$/);
     await snap('totp-setup');

@@ -51,7 +51,7 @@ test('register page: labelled form, CSRF required, errors next to fields with st
   const weak = await b.post('/register', { _csrf, email: 'page@example.test', password: 'qwertyuiop', confirm_password: 'qwertyuiop' });
   assert.equal(weak.statusCode, 400);
   assert.match(weak.body, /id="password-error"[^>]*>[^<]*commonly used/);
-  assert.match(weak.body, /aria-describedby="password-hint password-error"/);
+  assert.match(weak.body, /aria-describedby="password-hint password-error password-strength"/);
   assert.match(weak.body, /Strength: /);
   assert.match(weak.body, /value="page@example.test"/, 'keeps what was typed (not the password)');
   assert.ok(!weak.body.includes('qwertyuiop'));

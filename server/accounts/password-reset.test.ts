@@ -106,3 +106,21 @@ test('confirm: of two concurrent uses of one token exactly one succeeds', async 
   const results = await Promise.all([NEW, 'another-fine-passphrase-9', 'third-quiet-meadow-lamp'].map((p) => post('/auth/password/reset/confirm', { token, new_password: p })));
   assert.deepEqual(results.map((r) => r.statusCode).sort(), [204, 400, 400]);
 });
+
+test('an invitation link sets the first password, verifies the address and cannot be used for anything else', async () => {
+  const { sendInvitationMail } = await import('./account-mail.ts');
+  const role = await ctx.services.db.role.findUniqueOrThrow({ where: { name: 'user' } });
+  const user = await ctx.services.db.user.create({ data: { email: 'invited@example.test', emailCanonical: 'invited@example.test', roles: { create: [{ roleId: role.id }] } } });
+  await sendInvitationMail(ctx.app, user, 'Admin Person');
+  const m = await mail.waitFor('invited@example.test');
+  assert.match(m.subject, /invited/i);
+  assert.match(m.text, /Admin Person has invited you/);
+  const token = tokenFromMail(m);
+  assert.equal((await ctx.services.db.emailToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) } })).purpose, 'invitation');
+  assert.equal((await post('/auth/email/verification/confirm', { token })).statusCode, 400, 'not a verification token');
+  assert.equal((await post('/auth/password/reset/confirm', { token, new_password: NEW })).statusCode, 204);
+  const row = await ctx.services.db.user.findUniqueOrThrow({ where: { id: user.id } });
+  assert.ok(row.emailVerifiedAt);
+  assert.ok(await passwordHasher(ctx.app).verify(row.passwordHash, NEW));
+  assert.ok(await ctx.services.db.auditEvent.findFirst({ where: { action: 'invitation.accepted', targetId: user.id } }));
+});

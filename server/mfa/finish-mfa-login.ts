@@ -24,7 +24,7 @@ export async function finishMfaLogin(
   if (!user || user.disabledAt || !client || client.disabledAt) throw input.fail('the sign-in can no longer be finished; sign in again');
   let method;
   try {
-    method = await verifySecondFactor(app, user, input.factor, request.ip);
+    method = await verifySecondFactor(app, user, input.factor, request.ip, { signIn: true });
   } catch (err) {
     if (err instanceof HttpError && err.code === 'invalid_grant') {
       throw input.fail(err.description, { mfa_token: await createMfaChallenge(app, challenge) });

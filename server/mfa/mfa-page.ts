@@ -51,7 +51,7 @@ export const mfaPage: FastifyPluginAsyncTypebox = async (app) => {
     }
     let method;
     try {
-      method = await verifySecondFactor(app, user, { code, recoveryCode }, request.ip);
+      method = await verifySecondFactor(app, user, { code, recoveryCode }, request.ip, { signIn: true });
     } catch (err) {
       if (err instanceof HttpError && err.statusCode === 429) return render(reply, 429, { flow: flow.id, mode, error: 'Too many wrong codes. Wait a few minutes and try again.' });
       if (err instanceof HttpError && err.code === 'invalid_grant') {

@@ -92,7 +92,8 @@ export async function enableTotp(app: FastifyInstance, user: MfaUser, code: stri
 export type SecondFactor = { code?: string; recoveryCode?: string };
 
 /** Verifies a TOTP code or a recovery code of a user with TOTP on. Returns the method used. */
-export async function verifySecondFactor(app: FastifyInstance, user: MfaUser, factor: SecondFactor, ip?: string): Promise<'otp' | 'recovery'> {
+/** `signIn`: failures are audited as login.failed (with the reason), otherwise as mfa.failed (settings changes). */
+export async function verifySecondFactor(app: FastifyInstance, user: MfaUser, factor: SecondFactor, ip?: string, opts: { signIn?: boolean } = {}): Promise<'otp' | 'recovery'> {
   await assertAccountNotLocked(app, user.email);
   await assertNotLocked(app, user.id);
   if (factor.code && (await acceptTotp(app, user.id, factor.code, true))) return 'otp';
@@ -105,7 +106,8 @@ export async function verifySecondFactor(app: FastifyInstance, user: MfaUser, fa
   // lockout makes repeated code failures lock password sign-in as well
   await countFailure(app, user.id);
   await recordSignInFailure(app, { email: user.email, userId: user.id, ip, factor: 'otp' });
-  await recordAudit(app, { action: 'mfa.failed', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip, details: { method: factor.code ? 'otp' : 'recovery_code' } });
+  const reason = factor.code ? 'wrong_otp' : 'wrong_recovery_code';
+  await recordAudit(app, { action: opts.signIn ? 'login.failed' : 'mfa.failed', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip, details: { reason } });
   throw new InvalidGrant(factor.code ? 'the code is wrong or was already used' : 'the recovery code is wrong or was already used');
 }
 

@@ -199,3 +199,20 @@ test('too many wrong codes lock the second factor for a while', async () => {
   const locked = await verify({ mfa_token: t, code: await code(secret, 1) });
   assert.equal(locked.statusCode, 429);
 });
+
+test('JSON API end to end: /auth/login answers 403 mfa_required, /auth/mfa/verify finishes; a wrong code is audited as login.failed', async () => {
+  const { user, email, secret } = await userWithTotp();
+  const login = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password: PW } });
+  assert.equal(login.statusCode, 403, login.body);
+  assert.equal(login.json().error, 'mfa_required');
+  const wrong = await verify({ mfa_token: login.json().mfa_token, code: '000000' === (await code(secret)) ? '111111' : '000000' });
+  assert.equal(wrong.statusCode, 401);
+  const failed = await ctx.services.db.auditEvent.findFirst({ where: { action: 'login.failed', targetId: user.id }, orderBy: { id: 'desc' } });
+  assert.equal((failed!.details as { reason: string }).reason, 'wrong_otp');
+  await midStep();
+  const ok = await verify({ mfa_token: wrong.json().mfa_token, code: await code(secret, 1) });
+  assert.equal(ok.statusCode, 200, ok.body);
+  const me = await ctx.app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${ok.json().access_token}` } });
+  assert.equal(me.statusCode, 200);
+  assert.equal(me.json().mfa_enabled, true);
+});
