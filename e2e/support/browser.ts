@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Debian's Chromium through playwright-core (Playwright cannot download its own
 // browsers here). Screenshots go to test-results/screenshots/ for reviewers.
 import { mkdir } from 'node:fs/promises';

@@ -10,6 +10,7 @@ import { cookieName, cookieOptions } from './cookies.ts';
 import { renderForbidden } from './render.ts';
 
 export const BROWSER_CLIENT_ID = 'latchkey';
+const TOUCH_EVERY_MS = 5 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface BrowserUser {
@@ -37,6 +38,11 @@ async function load(request: FastifyRequest): Promise<BrowserUser | null> {
   if (session.user.disabledAt) return null;
   if (!(await isSessionActive(request.server, session.id))) return null;
   const { user, ...row } = session;
+  if (Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    // "last used" on the account page; at most one write per session every few minutes
+    row.lastUsedAt = new Date();
+    await request.server.db.session.update({ where: { id: row.id }, data: { lastUsedAt: row.lastUsedAt } }).catch((err) => request.log.warn({ err }, 'session touch failed'));
+  }
   return { user, session: row };
 }
 
