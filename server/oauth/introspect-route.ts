@@ -8,11 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Client } from '../db/generated/client.ts';
 import { authenticateClient } from './client-auth/authenticate-client.ts';
+import { findClient } from '../clients/client-service.ts';
 import { verifyAccessToken } from '../auth/verify-access-token.ts';
 import { isRevoked } from '../sessions/revocation-markers.ts';
 import { sha256 } from '../security/crypto.ts';
 import { InvalidClient } from '../http/errors.ts';
 import { OAuthErrorSchema } from './token/token-schemas.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 const Introspection = Type.Object({
   active: Type.Boolean(),
@@ -34,7 +36,7 @@ async function introspectAccessToken(app: FastifyInstance, token: string): Promi
   const claims = await verifyAccessToken(app, token, { anyAudience: true });
   if (!claims) return null;
   if (await isRevoked(app, claims.sid ?? null, claims.jti)) return null;
-  const client = await app.db.client.findUnique({ where: { id: claims.client_id }, select: { disabledAt: true } });
+  const client = await findClient(app, claims.client_id);
   if (!client || client.disabledAt) return null;
   return {
     active: true, token_type: 'Bearer', scope: claims.scope ?? '', client_id: claims.client_id, sub: claims.sub,
@@ -56,6 +58,7 @@ async function introspectRefreshToken(app: FastifyInstance, caller: Client, toke
 
 export const introspectRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/oauth/introspect', {
+    config: { rateLimit: rateLimits.introspect },
     schema: {
       tags: ['oauth'], summary: 'Token introspection (RFC 7662)', consumes: ['application/x-www-form-urlencoded'],
       body: Type.Object({

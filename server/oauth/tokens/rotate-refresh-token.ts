@@ -20,6 +20,12 @@ interface Rotated {
   user_id: string;
   amr: string[];
   auth_time: Date;
+  email: string;
+  name: string | null;
+  email_verified_at: Date | null;
+  disabled_at: Date | null;
+  roles: string[];
+  permissions: string[];
 }
 
 export async function rotateRefreshToken(
@@ -37,8 +43,10 @@ export async function rotateRefreshToken(
   }
   const next = newRefreshToken();
   const expires = new Date(Date.now() + app.config.refreshTokenTtl * 1000);
+  // one round trip: rotate, insert the successor, touch the session, and read
+  // the user with their effective roles and permissions (recursive, cycle-safe)
   const rows = await app.db.$queryRaw<Rotated[]>`
-    WITH old AS (
+    WITH RECURSIVE old AS (
       UPDATE refresh_tokens rt SET rotated_at = now(), replaced_by_id = ${next.id}::uuid
       FROM sessions s
       WHERE rt.token_hash = ${hash} AND rt.rotated_at IS NULL AND rt.expires_at > now()
@@ -49,8 +57,16 @@ export async function rotateRefreshToken(
       SELECT ${next.id}::uuid, session_id, ${next.hash}, scope, ${expires} FROM old
     ), touch AS (
       UPDATE sessions SET last_used_at = now(), expires_at = ${expires} WHERE id IN (SELECT session_id FROM old)
+    ), held(id) AS (
+      SELECT ur.role_id FROM user_roles ur JOIN old ON ur.user_id = old.user_id
+      UNION
+      SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
     )
-    SELECT session_id, scope, user_id, amr, auth_time FROM old`;
+    SELECT old.session_id, old.scope, old.user_id, old.amr, old.auth_time,
+      u.email, u.name, u.email_verified_at, u.disabled_at,
+      ARRAY(SELECT r.name FROM roles r JOIN held ON r.id = held.id ORDER BY r.name) AS roles,
+      ARRAY(SELECT DISTINCT p.name FROM role_permissions rp JOIN held ON rp.role_id = held.id JOIN permissions p ON p.id = rp.permission_id ORDER BY p.name) AS permissions
+    FROM old JOIN users u ON u.id = old.user_id`;
   const row = rows[0];
   if (!row) return handleFailure(request, input, hash);
   return finish(request, input, row, next.token);
@@ -58,11 +74,9 @@ export async function rotateRefreshToken(
 
 async function finish(request: FastifyRequest, input: { client: Client; scope?: string[]; resource?: string }, row: Rotated, refreshToken: string): Promise<TokenResponse> {
   const app = request.server;
-  const [user, access] = await Promise.all([
-    app.db.user.findUnique({ where: { id: row.user_id }, select: { id: true, email: true, name: true, emailVerifiedAt: true, disabledAt: true } }),
-    effectiveAccess(app.db, row.user_id),
-  ]);
-  if (!user || user.disabledAt) {
+  const user = { id: row.user_id, email: row.email, name: row.name, emailVerifiedAt: row.email_verified_at };
+  const access = { roles: row.roles, permissions: row.permissions };
+  if (row.disabled_at) {
     await revokeSession(app, row.session_id, 'user.disabled');
     throw new InvalidGrant('the refresh token is invalid, expired or revoked');
   }
@@ -107,5 +121,12 @@ async function graceRetry(request: FastifyRequest, input: { client: Client; scop
     app.db.refreshToken.create({ data: { id: next.id, sessionId: token.sessionId, tokenHash: next.hash, scope: token.scope, expiresAt: expires } }),
     app.db.refreshToken.update({ where: { id: token.id }, data: { replacedById: next.id } }),
   ]);
-  return finish(request, input, { session_id: token.sessionId, scope: token.scope, user_id: token.session.userId, amr: token.session.amr, auth_time: token.session.authTime }, next.token);
+  const [user, access] = await Promise.all([
+    app.db.user.findUniqueOrThrow({ where: { id: token.session.userId } }),
+    effectiveAccess(app.db, token.session.userId),
+  ]);
+  return finish(request, input, {
+    session_id: token.sessionId, scope: token.scope, user_id: user.id, amr: token.session.amr, auth_time: token.session.authTime,
+    email: user.email, name: user.name, email_verified_at: user.emailVerifiedAt, disabled_at: user.disabledAt, ...access,
+  }, next.token);
 }
