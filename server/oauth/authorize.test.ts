@@ -252,6 +252,15 @@ describe('GET /oauth/authorize', () => {
     const consent = await b.get(authorizeUrl(base(thirdParty)));
     assert.equal(consent.statusCode, 200);
     assert.equal(formAction(consent), "'self' https://rp.example.com");
+    // the /mfa step of an authorize sign-in (its form ends at the client too)
+    const mfaUser = await createUser(t.app);
+    await t.app.db.userMfa.create({ data: { userId: mfaUser.user.id, secretEnc: 'x', enabledAt: new Date() } });
+    const m = new TestBrowser(t.app);
+    const toMfa = await m.login(mfaUser.email, mfaUser.password, authorizeUrl(base(thirdParty)));
+    assert.match(location(toMfa), /^\/mfa\?flow=/);
+    const mfaPage = await m.get(location(toMfa));
+    assert.equal(mfaPage.statusCode, 200, mfaPage.body);
+    assert.equal(formAction(mfaPage), "'self' https://rp.example.com");
   });
 
   it('POST /oauth/authorize is turned into the GET', async () => {
