@@ -48,3 +48,32 @@ export async function fingerprint(app: FastifyInstance): Promise<string> {
     UNION ALL SELECT 'admin_audit', count(*)::text FROM audit_events WHERE action NOT LIKE 'login.%'`;
   return rows.map((r) => `${r.t}=${r.h}`).join(' ');
 }
+
+/** A browser signed in as `userId` (session cookie + CSRF), speaking to the app through inject. */
+export async function browserFor(app: FastifyInstance, userId: string) {
+  const session = await createSession(app, { userId, clientId: 'latchkey', amr: ['pwd'], ip: '203.0.113.5', userAgent: 'admin-page-tests' });
+  const jar: Record<string, string> = { lk_session: app.signCookie(session.id) };
+  const cookie = () => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res: { cookies: Array<{ name: string; value: string }> }) => {
+    for (const c of res.cookies) jar[c.name] = c.value;
+  };
+  let csrf = '';
+  const get = async (url: string) => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie: cookie(), accept: 'text/html' } });
+    keep(res);
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m) csrf = m[1]!;
+    return res;
+  };
+  const post = async (url: string, fields: Record<string, string | string[]> = {}, opts: { csrf?: string | null } = {}) => {
+    if (!csrf) await get('/admin');
+    const body = new URLSearchParams();
+    const token = opts.csrf === undefined ? csrf : opts.csrf;
+    if (token !== null) body.append('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+    const res = await app.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+    keep(res);
+    return res;
+  };
+  return { session, get, post, cookie };
+}

@@ -55,6 +55,10 @@ async function applyLinks(tx: Tx, role: { id: string; name: string; builtIn: boo
   }
 }
 
+function checkName(name: string | undefined) {
+  if (name !== undefined && !new RegExp(ROLE_NAME).test(name)) throw new InvalidRequest(`“${name.slice(0, 70)}” is not a valid role name: use letters, digits and . _ : - (up to 63, starting with a letter or digit)`);
+}
+
 const snapshot = (v: RoleView) => ({ name: v.name, description: v.description, permissions: v.permissions, inherits: v.inherits });
 
 export async function listRoles(app: FastifyInstance, q: { page?: number; per_page?: number; q?: string }): Promise<Page<RoleView>> {
@@ -71,6 +75,7 @@ export async function getRole(app: FastifyInstance, id: string): Promise<RoleVie
 }
 
 export async function createRole(app: FastifyInstance, actor: Actor, input: RoleInput & { name: string }): Promise<RoleView> {
+  checkName(input.name);
   try {
     const view = await app.db.$transaction(async (tx) => {
       const role = await tx.role.create({ data: { name: input.name, description: input.description ?? null } });
@@ -86,6 +91,7 @@ export async function createRole(app: FastifyInstance, actor: Actor, input: Role
 }
 
 export async function updateRole(app: FastifyInstance, actor: Actor, id: string, input: RoleInput): Promise<RoleView> {
+  checkName(input.name);
   const before = await getRole(app, id);
   if (before.built_in && input.name !== undefined && input.name !== before.name) throw new Conflict(`the built-in role '${before.name}' cannot be renamed`);
   try {
