@@ -9,10 +9,12 @@ import { tokenRoute } from './token/token-route.ts';
 import { revokeRoute } from './revoke-route.ts';
 import { introspectRoute } from './introspect-route.ts';
 import { userinfoRoutes } from './userinfo-route.ts';
+import { schedulePruning } from '../sessions/prune-expired.ts';
 
 export async function oauthPlugin(app: FastifyInstance): Promise<void> {
   await ensureSigningKeys(app);
   await ensureFirstPartyClient(app.db, app.config.issuer);
+  schedulePruning(app);
   await app.register(jwksRoute);
   await app.register(discoveryRoutes);
   await app.register(tokenRoute);
