@@ -144,7 +144,7 @@ describe('browser sign-in (/login, /logout)', () => {
     assert.equal((await b.post('/login', { email, password, _csrf: good })).statusCode, 303);
   });
 
-  for (const evil of ['//evil.com', 'https://evil.com/x', '/\\evil.com', '/\\/evil.com', 'http:evil.com', '/%2F%2Fevil.com', ' //evil.com', 'javascript:alert(1)']) {
+  for (const evil of ['//evil.com', 'https://evil.com/x', '/\\evil.com', '/\\/evil.com', 'http:evil.com', '/%2F%2Fevil.com', ' //evil.com', 'javascript:alert(1)', '/.//evil.com', '/a/..//evil.com']) {
     it(`refuses return_to=${JSON.stringify(evil)} (open redirect) and goes to /account instead`, async () => {
       const { email, password } = await createUser(t.app);
       const b = new TestBrowser(t.app);

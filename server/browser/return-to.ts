@@ -1,7 +1,8 @@
 // `return_to` may only name a path on this server: anything else would turn
 // /login into an open redirector (RFC 9700 §4.11, OWASP unvalidated redirects).
 // Refused: absolute URLs, scheme-relative `//evil.com`, `/\evil.com` (browsers
-// read `\` as `/`), control characters and anything that resolves off-origin.
+// read `\` as `/`), control characters, anything that resolves off-origin, and
+// dot-segment tricks (`/.//evil.com`) whose normalised form is scheme-relative.
 export const DEFAULT_RETURN_TO = '/account';
 
 export function safeReturnTo(value: unknown, issuer: string): string | null {
@@ -16,7 +17,10 @@ export function safeReturnTo(value: unknown, issuer: string): string | null {
     return null;
   }
   if (url.origin !== new URL(issuer).origin) return null;
-  return url.pathname + url.search;
+  const out = url.pathname + url.search;
+  // dot segments can normalise into a scheme-relative URL: `/.//evil.com` → `//evil.com`
+  if (out.startsWith('//') || out.includes('\\')) return null;
+  return out;
 }
 
 export function returnToOrDefault(value: unknown, issuer: string): string {
