@@ -5,6 +5,8 @@
 //   BENCH_ONLY=text         only targets whose name contains text (development)
 //   BENCH_CONNECTIONS=n     connections for non-password targets (default 32)
 //   BENCH_PASSWORD_CONNECTIONS=n  for password targets (default 2 × cores)
+//   BENCH_SKIP=a,b          leave out: baselines, embedded, scaling (development)
+//   BENCH_PG_ASYNC_COMMIT=1 diagnosis only: synchronous_commit=off (is a target bound by WAL fsync?)
 //   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -25,15 +27,16 @@ const selected = targets.filter((t) => !only || t.name.toLowerCase().includes(on
 const rows: Row[] = [];
 const notes: string[] = [];
 const stops: Array<() => Promise<void>> = [];
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const SCALING = ['client_credentials', '/auth/me'];
 const RSS_GOAL_MB = 200;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function runTarget(t: Target, p: Prepared, b: Baselines): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
+async function runTarget(t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
   log(`target: ${t.name}`);
   try {
-    const spec = await t.spec(p);
+    const spec = { ...(await t.spec(p)), ...cpu };
     const result = await measure(spec);
     const verdict = t.goal.evaluate(result, b);
     return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
@@ -49,9 +52,14 @@ async function main() {
   log(`starting PostgreSQL and Redis (${seconds} s per target)`);
   const services: BenchServices = await startServices();
   stops.push(services.stop);
+  if (process.env.BENCH_PG_ASYNC_COMMIT === '1') {
+    await services.sql('ALTER SYSTEM SET synchronous_commit = off');
+    await services.sql('SELECT pg_reload_conf()');
+    notes.push('DIAGNOSIS RUN: PostgreSQL synchronous_commit=off.');
+  }
 
   log('cold start, embedded PostgreSQL + in-process store');
-  const embedded = await embeddedColdStarts();
+  const embedded = skip.has('embedded') ? undefined : await embeddedColdStarts();
 
   const env = latchkeyEnv(services.postgres.url, services.redis.url);
   log('starting Latchkey #1 (fresh database: migrations + seed)');
@@ -62,34 +70,42 @@ async function main() {
   const usersMs = await addUsers(services);
   log(`100,000 users inserted in ${secs(usersMs)}`);
 
-  log(`baseline: argon2id (${PASSWORD_CONNECTIONS} in flight)`);
-  const argon = await argon2Floor();
-  log('baseline: bare Fastify');
-  const bare = await bareFastify();
-  log('baseline: oidc-provider');
-  const oidc = await oidcProvider();
-  const b: Baselines = {
-    argon2: argon.perSecond,
-    bare: bare.result.rps,
-    oidcClientCredentials: oidc.clientCredentials.rps,
-    oidcIntrospection: oidc.introspection.rps,
-  };
-  rows.push(
-    { target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)', conns: argon.parallelism, value: argon.perSecond.toFixed(1) },
-    { target: 'baseline: bare Fastify GET /json', conns: CONNECTIONS, result: bare.result },
-    { target: 'baseline: oidc-provider client_credentials (JWT)', conns: CONNECTIONS, result: oidc.clientCredentials },
-    { target: 'baseline: oidc-provider introspection (opaque)', conns: CONNECTIONS, result: oidc.introspection },
-  );
+  const b: Baselines = {};
+  let oidc: Awaited<ReturnType<typeof oidcProvider>> | undefined;
+  if (!skip.has('baselines')) {
+    log(`baseline: argon2id (${PASSWORD_CONNECTIONS} in flight)`);
+    const argon = await argon2Floor();
+    log('baseline: bare Fastify');
+    const bare = await bareFastify(services.dbCpuMs);
+    log('baseline: oidc-provider');
+    oidc = await oidcProvider(services.dbCpuMs);
+    Object.assign(b, {
+      argon2: argon.perSecond,
+      bare: bare.result.rps,
+      oidcClientCredentials: oidc.clientCredentials.rps,
+      oidcIntrospection: oidc.introspection.rps,
+    });
+    rows.push(
+      { target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)', conns: argon.parallelism, value: argon.perSecond.toFixed(1) },
+      { target: 'baseline: bare Fastify GET /json', conns: CONNECTIONS, result: bare.result },
+      { target: 'baseline: oidc-provider client_credentials (JWT)', conns: CONNECTIONS, result: oidc.clientCredentials },
+      { target: 'baseline: oidc-provider introspection (opaque)', conns: CONNECTIONS, result: oidc.introspection },
+    );
+  }
 
   const rssTrail = [`after start-up and preparation ${lk.rssMb().toFixed(0)} MB`];
   const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
   for (const t of selected) {
-    const { row, spec, result } = await runTarget(t, prepared, b);
+    const { row, spec, result } = await runTarget(t, prepared, b, { cpuMs: lk.cpuMs, dbCpuMs: services.dbCpuMs });
     rows.push(row);
     if (spec && result) {
       measured.set(t.name, { spec, result });
       rssTrail.push(`${t.name} ${lk.rssMb().toFixed(0)} MB`);
-      log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}; Latchkey RSS ${lk.rssMb().toFixed(0)} MB`);
+      log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}, CPU ${result.cpuMsPerReq?.toFixed(2)} ms/req; Latchkey RSS ${lk.rssMb().toFixed(0)} MB`);
+      if (process.env.BENCH_PROFILE === '1' && result.window) {
+        const [from, to] = result.window.map((t) => ((t - lk.spawnedAt) / 1000).toFixed(1));
+        log(`  profile window: node --import tsx bench/profile-summary.ts bench/profiles/CPU.*.${lk.pid}.0.*.cpuprofile 30 ${from}-${to}`);
+      }
     }
   }
   const rss = lk.rssMb();
@@ -100,7 +116,7 @@ async function main() {
   // Scaling: a second instance on the same Postgres and Redis; the load is split between the two.
   const scaled = [...measured.entries()].filter(([name]) => SCALING.some((s) => name.includes(s)));
   let lk2: ServerChild | undefined;
-  if (scaled.length) {
+  if (scaled.length && !skip.has('scaling')) {
     log('starting Latchkey #2 (same Postgres and Redis)');
     lk2 = await startLatchkey('latchkey #2', env);
     stops.push(lk2.stop);
@@ -109,18 +125,22 @@ async function main() {
       const half = Math.ceil(spec.connections / 2);
       const two = await measure([
         { ...spec, connections: half },
-        { ...spec, url: lk2.url, connections: half },
+        { ...spec, url: lk2.url, connections: half, cpuMs: lk2.cpuMs },
       ]);
       rows.push({ target: `${name} — 2 instances`, conns: half * 2, result: two, ratio: two.rps / result.rps, baseline: '1 instance' });
     }
   }
 
   rows.push(
-    { target: 'Latchkey RSS after the run (peak)', value: `${rss.toFixed(0)} MB (${peak.toFixed(0)} MB)`, goal: `≤ ${RSS_GOAL_MB} MB`, pass: rss <= RSS_GOAL_MB, baseline: `oidc-provider ${oidc.rssMb.toFixed(0)} MB (${oidc.peakRssMb.toFixed(0)} MB)` },
+    { target: 'Latchkey RSS after the run (peak)', value: `${rss.toFixed(0)} MB (${peak.toFixed(0)} MB)`, goal: `≤ ${RSS_GOAL_MB} MB`, pass: rss <= RSS_GOAL_MB, baseline: oidc ? `oidc-provider ${oidc.rssMb.toFixed(0)} MB (${oidc.peakRssMb.toFixed(0)} MB)` : undefined },
     { target: 'cold start, external services, fresh DB', value: secs(lk.coldStartMs), goal: '≤ 2 s', pass: lk.coldStartMs <= 2000 },
     ...(lk2 ? [{ target: 'cold start, external services, migrated DB', value: secs(lk2.coldStartMs), goal: '≤ 2 s', pass: lk2.coldStartMs <= 2000 }] : []),
-    { target: 'cold start, embedded, first start (initdb)', value: secs(embedded.firstMs), goal: '≤ 5 s', pass: embedded.firstMs <= 5000 },
-    { target: 'cold start, embedded, restart', value: secs(embedded.restartMs), goal: '≤ 5 s', pass: embedded.restartMs <= 5000 },
+    ...(embedded
+      ? [
+          { target: 'cold start, embedded, first start (initdb)', value: secs(embedded.firstMs), goal: '≤ 5 s', pass: embedded.firstMs <= 5000 },
+          { target: 'cold start, embedded, restart', value: secs(embedded.restartMs), goal: '≤ 5 s', pass: embedded.restartMs <= 5000 },
+        ]
+      : []),
   );
   notes.push(
     `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline (libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? 4}); every other target at ${CONNECTIONS}.`,
@@ -145,7 +165,7 @@ try {
 if (rows.length) {
   const out = table(rows);
   process.stdout.write('\n' + out + '\n\n');
-  if (!only && !failed) {
+  if (!only && !failed && !skip.size) {
     const oidcVersion = (JSON.parse(readFileSync(path.join(root, 'bench/peers/node_modules/oidc-provider/package.json'), 'utf8')) as { version: string }).version;
     await writeResults(path.join(root, 'bench/RESULTS.md'), {
       date: new Date().toISOString(),

@@ -16,6 +16,9 @@ interface Profile {
 
 const file = process.argv[2];
 const top = Number(process.argv[3] ?? 25);
+const windowArg = process.argv[4] ?? '';
+const [fromS, toS] = windowArg.includes('-') ? windowArg.split('-').map(Number) : [NaN, NaN];
+const lastUs = windowArg.includes('-') ? 0 : Number(windowArg || 0) * 1e6;
 if (!file) throw new Error('usage: bench/profile-summary.ts <file.cpuprofile> [top]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -23,7 +26,14 @@ const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const span = profile.timeDeltas.reduce((a, b) => a + b, 0);
+let at = 0;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0;
+  if (lastUs && at < span - lastUs) return;
+  if (!Number.isNaN(fromS) && (at < fromS! * 1e6 || at > toS! * 1e6)) return;
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const short = (url: string) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/work\/main\//, '');

@@ -17,7 +17,7 @@ export async function argon2Floor(): Promise<{ perSecond: number; parallelism: n
   return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number };
 }
 
-export async function bareFastify(): Promise<{ result: LoadResult; rssMb: number }> {
+export async function bareFastify(dbCpuMs: () => number): Promise<{ result: LoadResult; rssMb: number }> {
   const port = await freePort();
   const server = await startChild({
     name: 'bare Fastify',
@@ -29,7 +29,7 @@ export async function bareFastify(): Promise<{ result: LoadResult; rssMb: number
     readyPath: '/healthz',
   });
   try {
-    const result = await measure({ url: server.url, path: '/json', connections: CONNECTIONS });
+    const result = await measure({ url: server.url, path: '/json', connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
     return { result, rssMb: server.rssMb() };
   } finally {
     await server.stop();
@@ -47,7 +47,7 @@ export interface OidcProviderResults {
   coldStartMs: number;
 }
 
-export async function oidcProvider(): Promise<OidcProviderResults> {
+export async function oidcProvider(dbCpuMs: () => number): Promise<OidcProviderResults> {
   const port = await freePort();
   const server: ServerChild = await startChild({
     name: 'oidc-provider',
@@ -67,13 +67,13 @@ export async function oidcProvider(): Promise<OidcProviderResults> {
     if (probe.status !== 200 || typeof probe.body.access_token !== 'string' || probe.body.access_token.split('.').length !== 3) {
       throw new Error(`oidc-provider client_credentials probe failed: ${probe.status} ${JSON.stringify(probe.body)}`);
     }
-    const clientCredentials = await measure({ url: server.url, path: '/token', method: 'POST', headers, body: ccBody, connections: CONNECTIONS });
+    const clientCredentials = await measure({ url: server.url, path: '/token', method: 'POST', headers, body: ccBody, connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
     // oidc-provider refuses to introspect its JWT access tokens, so it introspects an opaque one
     const opaque = await call(server.url, '/token', { headers: { authorization: auth }, form: { grant_type: 'client_credentials', scope: 'api:read' } });
     const token = opaque.body.access_token as string;
     const check = await call(server.url, '/token/introspection', { headers: { authorization: auth }, form: { token } });
     if (check.body.active !== true) throw new Error(`oidc-provider introspection probe failed: ${JSON.stringify(check.body)}`);
-    const introspection = await measure({ url: server.url, path: '/token/introspection', method: 'POST', headers, body: form({ token }), connections: CONNECTIONS });
+    const introspection = await measure({ url: server.url, path: '/token/introspection', method: 'POST', headers, body: form({ token }), connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
     return { clientCredentials, introspection, rssMb: server.rssMb(), peakRssMb: server.peakRssMb(), coldStartMs: server.coldStartMs };
   } finally {
     await server.stop();

@@ -8,12 +8,27 @@ export interface ServerChild {
   name: string;
   url: string;
   pid: number;
+  /** performance.now() at spawn (a CPU profile's time zero, near enough) */
+  spawnedAt: number;
   /** spawn → readiness URL answered 200 */
   coldStartMs: number;
   rssMb(): number;
+  cpuMs(): number;
   /** peak resident set size so far (VmHWM) */
   peakRssMb(): number;
   stop(): Promise<void>;
+}
+
+/** user + system CPU time of a process (all its threads), in ms */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12] = utime, stime (fields 14 and 15 of proc(5)), in clock ticks (100/s on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function statusField(pid: number, field: string): number {
@@ -74,8 +89,10 @@ export async function startChild(opts: {
     name: opts.name,
     url: opts.url,
     pid,
+    spawnedAt: started,
     coldStartMs,
     rssMb: () => statusField(pid, 'VmRSS'),
+    cpuMs: () => cpuMsOf(pid),
     peakRssMb: () => statusField(pid, 'VmHWM'),
     async stop() {
       if (child.exitCode !== null || child.signalCode) return;

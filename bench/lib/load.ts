@@ -14,6 +14,9 @@ export interface LoadSpec {
   requests?: autocannon.Request[];
   /** called before each autocannon run (warm-up and measured) */
   beforeRun?: () => void;
+  /** CPU ms used so far by the server under test (and, separately, by Postgres + Redis) */
+  cpuMs?: () => number;
+  dbCpuMs?: () => number;
   /** 2xx answers per run that are not the target (see rotation.ts) */
   primers?: number;
 }
@@ -25,6 +28,12 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   total: number;
+  /** server CPU per answered request, ms (noise-robust: independent of what else runs) */
+  cpuMsPerReq?: number;
+  /** Postgres + Redis CPU per answered request, ms */
+  dbCpuMsPerReq?: number;
+  /** performance.now() at the start and end of the measured run */
+  window?: [number, number];
 }
 
 export function runOnce(spec: LoadSpec, seconds: number): Promise<LoadResult> {
@@ -60,8 +69,18 @@ export function runOnce(spec: LoadSpec, seconds: number): Promise<LoadResult> {
 
 /** Several autocannon runs at once (one per instance); throughput summed, latency of the worst. */
 export async function runParallel(specs: LoadSpec[], seconds: number): Promise<LoadResult> {
+  const cpu = () => specs.reduce((a, s) => a + (s.cpuMs?.() ?? NaN), 0);
+  const db = specs[0]?.dbCpuMs ?? (() => NaN);
+  const [cpu0, db0] = [cpu(), db()];
+  const started = performance.now();
   const all = await Promise.all(specs.map((s) => runOnce(s, seconds)));
+  const window: [number, number] = [started, performance.now()];
+  const answered = all.reduce((a, r) => a + r.total, 0);
+  const perReq = (ms: number) => (Number.isFinite(ms) && answered ? ms / answered : undefined);
   return {
+    window,
+    cpuMsPerReq: perReq(cpu() - cpu0),
+    dbCpuMsPerReq: perReq(db() - db0),
     rps: all.reduce((a, r) => a + r.rps, 0),
     p50: Math.max(...all.map((r) => r.p50)),
     p99: Math.max(...all.map((r) => r.p99)),

@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { Redis } from 'ioredis';
+import { cpuMsOf } from './child.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded-postgres.ts';
 import { startRedisServer, type RedisServer } from '../../server/test/redis-server.ts';
 
@@ -13,6 +16,8 @@ export interface BenchServices {
   postgres: EmbeddedDatabase;
   redis: RedisServer;
   versions: { postgres: string; redis: string };
+  /** CPU ms used so far by PostgreSQL (postmaster and its live backends) and redis-server */
+  dbCpuMs(): number;
   sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<T>>;
   stop(): Promise<void>;
 }
@@ -27,7 +32,31 @@ export async function startServices(): Promise<BenchServices> {
   const sql: BenchServices['sql'] = (text, values) => pool.query(text, values);
   const pgVersion = (await sql<{ v: string }>('SHOW server_version')).rows[0]!.v;
   const redisVersion = /v=(\S+)/.exec(execFileSync('redis-server', ['--version']).toString())?.[1] ?? '?';
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const redisClient = new Redis(redis.url, { lazyConnect: true });
+  await redisClient.connect();
+  const redisPid = Number(/process_id:(\d+)/.exec(await redisClient.info('server'))?.[1]);
+  redisClient.disconnect();
+  // backends come and go: keep the last CPU time seen for each, so the sum never goes down
+  const seen = new Map<number, number>();
+  const dbCpuMs = () => {
+    for (const pid of [postmaster, redisPid]) seen.set(pid, Math.max(seen.get(pid) ?? 0, cpuMsOf(pid)));
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === postmaster) seen.set(Number(entry), Math.max(seen.get(Number(entry)) ?? 0, cpuMsOf(Number(entry))));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    let ms = 0;
+    for (const v of seen.values()) ms += v;
+    return ms;
+  };
   return {
+    dbCpuMs,
     dataDir,
     postgres,
     redis,
