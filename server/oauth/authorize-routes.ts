@@ -4,16 +4,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeFatal, AuthorizeRedirectError, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.ts';
-import { redirectError, redirectToClient } from './authorize-response.ts';
-import { describeScopes, grantConsent, needsConsent, savePendingAuthorization, takePendingAuthorization } from './authorize-consent.ts';
-import { createAuthorizationCode } from './authorization-code.ts';
+import { redirectError } from './authorize-response.ts';
+import { describeScopes, needsConsent, savePendingAuthorization } from './authorize-consent.ts';
+import { issueCode } from './authorize-issue-code.ts';
 import { userScopes } from './tokens/scopes.ts';
-import { findClient } from '../clients/client-service.ts';
-import { browserAccess, getBrowserUser, type BrowserUser } from '../browser/browser-session.ts';
-import { csrfBody, verifyCsrf } from '../browser/csrf.ts';
+import { browserAccess, getBrowserUser } from '../browser/browser-session.ts';
 import { renderError } from '../browser/render.ts';
 import { allowFormActionTo } from '../browser/form-action.ts';
-import { audit } from '../audit/audit.ts';
+import { verifyIdTokenHint } from './id-token-hint.ts';
+import { consentRoutes } from './authorize-consent-route.ts';
 
 const Html = Type.String({ description: 'HTML page' });
 const param = (description: string) => Type.Optional(Type.Unknown({ description }));
@@ -34,6 +33,7 @@ const AuthorizeQuery = Type.Object({
   response_mode: param('only `query`'),
   request: param('not supported'),
   request_uri: param('not supported'),
+  id_token_hint: param('with prompt=none: the user the client expects to be signed in'),
 });
 
 /** /login URL that returns here; prompt=login and max_age are dropped from the way back, as the sign-in satisfies them. */
@@ -47,21 +47,6 @@ function loginRedirect(request: FastifyRequest, req: AuthorizeRequest, reauth: b
   if (reauth) login.set('reauth', '1');
   if (req.loginHint) login.set('login_hint', req.loginHint);
   return `/login?${login}`;
-}
-
-async function issueCode(request: FastifyRequest, reply: FastifyReply, bu: BrowserUser, p: { clientId: string; redirectUri: string; state?: string; scope: string[]; codeChallenge: string; nonce?: string }) {
-  const code = await createAuthorizationCode(request.server, {
-    clientId: p.clientId,
-    userId: bu.user.id,
-    sessionId: bu.session.id,
-    redirectUri: p.redirectUri,
-    scope: p.scope,
-    codeChallenge: p.codeChallenge,
-    nonce: p.nonce,
-    authTime: bu.session.authTime,
-    amr: bu.session.amr,
-  });
-  return redirectToClient(reply, request.server.config.issuer, p.redirectUri, { code, state: p.state });
 }
 
 async function authorize(request: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>) {
@@ -78,6 +63,11 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, query: Re
 
   // 1. a signed-in user, recently enough (OIDC Core §3.1.2.1 prompt, max_age)
   const bu = await getBrowserUser(request);
+  // OIDC Core §3.1.2.1: prompt=none for a user other than the one signed in here → login_required
+  if (bu && req.prompt.has('none') && query.id_token_hint !== undefined) {
+    const hint = await verifyIdTokenHint(request.server, query.id_token_hint);
+    if (!hint || hint.sub !== bu.user.id) return fail('login_required', 'the signed-in user is not the one the client expected');
+  }
   const tooOld = bu && req.maxAge !== undefined && bu.session.authTime.getTime() + req.maxAge * 1000 < Date.now();
   if (!bu || tooOld || req.prompt.has('login') || req.prompt.has('select_account')) {
     if (req.prompt.has('none')) return fail('login_required', 'the user must sign in');
@@ -113,6 +103,7 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, query: Re
 }
 
 export const authorizeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(consentRoutes);
   app.get('/oauth/authorize', {
     config: { browser: true },
     schema: { tags: ['oauth'], summary: 'Authorization endpoint (code + PKCE S256)', querystring: AuthorizeQuery, response: { 200: Html, 303: Type.Null(), 400: Html } },
@@ -129,35 +120,5 @@ export const authorizeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for (const item of Array.isArray(v) ? v : [v]) if (typeof item === 'string') params.append(k, item);
     }
     return reply.redirect(`/oauth/authorize?${params}`, 303);
-  });
-
-  app.post('/oauth/authorize/consent', {
-    config: { browser: true },
-    preValidation: verifyCsrf,
-    schema: {
-      hide: true,
-      body: Type.Object({ ...csrfBody, consent_id: Type.String({ maxLength: 200 }), decision: Type.Optional(Type.String({ maxLength: 10 })) }),
-      response: { 303: Type.Null(), 400: Html },
-    },
-  }, async (request, reply) => {
-    const pending = await takePendingAuthorization(app, request.body.consent_id);
-    if (!pending) return renderError(reply, 400, 'This request has expired', 'Go back to the application and start signing in again.');
-    const bu = await getBrowserUser(request);
-    // the decision must come from the user and browser session that were asked
-    if (!bu || bu.user.id !== pending.userId || bu.session.id !== pending.sessionId) {
-      return renderError(reply, 400, 'This request has expired', 'You signed out or changed accounts. Go back to the application and start again.');
-    }
-    const client = await findClient(app, pending.clientId);
-    if (!client || client.disabledAt || !client.redirectUris.includes(pending.redirectUri)) {
-      return renderError(reply, 400, 'This application is no longer available', 'The application that asked for access has been changed or removed.');
-    }
-    const actor = { actorId: bu.user.id, actorEmail: bu.user.email, targetType: 'client', targetId: client.id };
-    if (request.body.decision !== 'allow') {
-      await audit(request, { ...actor, action: 'consent.denied', details: { scope: pending.scope } });
-      return redirectError(reply, app.config.issuer, { error: 'access_denied', description: 'the user denied the request', redirectUri: pending.redirectUri, state: pending.state });
-    }
-    await grantConsent(app, bu.user.id, client.id, pending.scope);
-    await audit(request, { ...actor, action: 'consent.granted', details: { scope: pending.scope } });
-    return issueCode(request, reply, bu, pending);
   });
 };

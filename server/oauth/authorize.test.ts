@@ -153,6 +153,20 @@ describe('GET /oauth/authorize', () => {
     assert.ok(params.code);
   });
 
+  it('prompt=none with an id_token_hint of another user → login_required; of this user → a code', async () => {
+    const idTokenOf = async (b: TestBrowser) => {
+      const code = errorOf(await b.get(authorizeUrl(base(firstParty)))).params.code!;
+      const tok = await tokenRequest(t.app, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }, { method: 'none', clientId: firstParty });
+      return tok.json().id_token as string;
+    };
+    const one = await signedIn();
+    const two = await signedIn();
+    const hintOne = await idTokenOf(one.b);
+    assert.equal(errorOf(await two.b.get(authorizeUrl(base(firstParty, { prompt: 'none', id_token_hint: hintOne })))).params.error, 'login_required');
+    assert.equal(errorOf(await two.b.get(authorizeUrl(base(firstParty, { prompt: 'none', id_token_hint: 'garbage' })))).params.error, 'login_required');
+    assert.ok(errorOf(await one.b.get(authorizeUrl(base(firstParty, { prompt: 'none', id_token_hint: hintOne })))).params.code);
+  });
+
   it('prompt=login asks for the password again even when signed in; the way back drops prompt=login', async () => {
     const { b, email, password } = await signedIn();
     const res = await b.get(authorizeUrl(base(firstParty, { prompt: 'login', max_age: '600' })));
