@@ -12,3 +12,7 @@ export function withQuery(path: string, query: Record<string, unknown>): string 
   const s = sp.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/** audit details as one line of JSON with spaces, so table cells can wrap */
+export const detailsText = (details: unknown): string =>
+  details ? JSON.stringify(details).replace(/,"/g, ', "').replace(/":/g, '": ').slice(0, 400) : '';

@@ -9,6 +9,7 @@ import { csrfBody } from '../browser/csrf.ts';
 import { setFlash } from '../browser/flash.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
+import { detailsText } from './fmt.ts';
 
 export const SECTIONS = [
   { key: 'dashboard', href: '/admin', label: 'Dashboard', permission: 'admin:access' },
@@ -41,7 +42,7 @@ export async function renderAdmin(request: FastifyRequest, reply: FastifyReply, 
   const perms = await permissionsOf(request);
   const nav = SECTIONS.filter((s) => perms.includes(s.permission)).map((s) => ({ ...s, current: s.key === section }));
   return reply.code(status).type('text/html').view(`admin/${view}.eta`, {
-    title: `${title} · Admin`, heading: title, wide: true, nav, can: (p: string) => perms.includes(p), me: request.browserUser!.user.id, ...data,
+    title: `${title} · Admin`, heading: title, wide: true, nav, can: (p: string) => perms.includes(p), json: detailsText, me: request.browserUser!.user.id, ...data,
   });
 }
 
