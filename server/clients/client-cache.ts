@@ -12,7 +12,8 @@ export class ClientCache {
   constructor(private readonly app: FastifyInstance) {}
 
   async get(id: string): Promise<Client | null> {
-    if (!id || id.length > 200) return null;
+    // control characters (a NUL from a Basic header) never name a client, and Postgres refuses NUL in text
+    if (!id || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) return null;
     const hit = this.entries.get(id);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.pending ?? hit.client;
     const pending = this.app.db.client.findUnique({ where: { id } });

@@ -45,6 +45,11 @@ describe('POST /oauth/token: client authentication and errors', () => {
     expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, { method: 'post', clientId: off.clientId, clientSecret: off.clientSecret! }), 'invalid_client', 401);
   });
 
+  it('a NUL in Basic credentials is invalid_client, not a server error', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: 'Basic ' + Buffer.from('\u0000:x').toString('base64'), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' });
+    expectOAuthError(res, 'invalid_client', 401);
+  });
+
   it('refuses two authentication methods at once', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: basicAuth(cc.clientId, cc.clientSecret!), 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&client_secret=${cc.clientSecret}` });
     expectOAuthError(res, 'invalid_request', 400);
