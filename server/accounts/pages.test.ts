@@ -120,6 +120,12 @@ test('account page: profile, TOTP setup with QR and secret, recovery codes, sign
 
   assert.equal((await b.post('/account/profile', { _csrf, name: 'Acct Renamed' })).statusCode, 303);
   assert.equal((await ctx.services.db.user.findUniqueOrThrow({ where: { id: user.id } })).name, 'Acct Renamed');
+  const badName = await b.post('/account/profile', { _csrf, name: '\u202eevil' });
+  assert.equal(badName.statusCode, 400);
+  assert.match(badName.body, /id="name-error"/);
+  assert.equal((await b.post('/account/profile', { _csrf, name: 'Zoe\u0308' })).statusCode, 303);
+  assert.equal((await ctx.services.db.user.findUniqueOrThrow({ where: { id: user.id } })).name, 'Zo\u00eb', 'stored as NFC');
+  await b.post('/account/profile', { _csrf, name: 'Acct Renamed' });
 
   assert.equal(location(await b.post('/account/totp/setup', { _csrf })), '/account#totp');
   page = await b.get('/account');

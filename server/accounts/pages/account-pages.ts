@@ -15,6 +15,7 @@ import { deleteOwnAccount } from '../account-deletion.ts';
 import { exportAccount } from '../account-export.ts';
 import { disableTotp, enableTotp, regenerateRecoveryCodes, removeTotp, setupTotp } from '../../mfa/totp-service.ts';
 import { formErrors } from './form-errors.ts';
+import { cleanDisplayName } from '../display-name.ts';
 import { renderAccount, type AccountSection } from './account-view.ts';
 
 const Html = Type.String();
@@ -48,8 +49,9 @@ export const accountPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/account/profile', { ...post, schema: { hide: true, body: Type.Object({ ...csrfBody, name: S(200) }), response: responses } }, async (request, reply) => {
     const { user } = bu(request);
-    const name = (request.body.name ?? '').trim();
-    await app.db.user.update({ where: { id: user.id }, data: { name: name || null } });
+    const checked = cleanDisplayName(request.body.name);
+    if (!checked.ok) return renderAccount(request, reply, 400, { section: 'profile', errors: { summary: checked.message, fields: { name: checked.message } } });
+    await app.db.user.update({ where: { id: user.id }, data: { name: checked.name } });
     await recordAudit(app, { action: 'user.profile_updated', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip: request.ip, details: { fields: ['name'] } });
     return done(reply, 'Your profile was saved.', '#profile');
   });
