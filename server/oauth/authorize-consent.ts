@@ -5,6 +5,8 @@
 // random id, bound to the user and browser session that saw it.
 import type { FastifyInstance } from 'fastify';
 import { randomToken, sha256 } from '../security/crypto.ts';
+import { revokeSession } from '../sessions/session-service.ts';
+import { recordAudit } from '../audit/audit.ts';
 
 export interface PendingAuthorization {
   clientId: string;
@@ -57,4 +59,19 @@ const DESCRIPTIONS: Record<string, string> = {
 
 export function describeScopes(scope: string[]): Array<{ name: string; description: string }> {
   return scope.map((name) => ({ name, description: DESCRIPTIONS[name] ?? `Use the permission “${name}” on your behalf` }));
+}
+
+/** Third-party apps a user has allowed (for the account page). */
+export async function listConsents(app: FastifyInstance, userId: string): Promise<Array<{ clientId: string; clientName: string; scopes: string[]; grantedAt: Date }>> {
+  const rows = await app.db.consent.findMany({ where: { userId }, include: { client: { select: { name: true } } }, orderBy: { updatedAt: 'desc' } });
+  return rows.map((r) => ({ clientId: r.clientId, clientName: r.client.name, scopes: r.scopes, grantedAt: r.updatedAt }));
+}
+
+/** Withdraws a user's consent for a client and ends that client's sessions for the user (its tokens stop at once). */
+export async function revokeConsent(app: FastifyInstance, userId: string, clientId: string, actor: { id?: string; email?: string } = {}): Promise<boolean> {
+  const { count } = await app.db.consent.deleteMany({ where: { userId, clientId } });
+  const sessions = await app.db.session.findMany({ where: { userId, clientId, revokedAt: null }, select: { id: true } });
+  for (const s of sessions) await revokeSession(app, s.id, 'consent_revoked', actor);
+  if (count) await recordAudit(app, { action: 'consent.revoked', actorId: actor.id ?? userId, actorEmail: actor.email ?? null, targetType: 'client', targetId: clientId, details: { user_id: userId, sessions: sessions.length } });
+  return count > 0;
 }

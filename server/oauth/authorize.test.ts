@@ -7,6 +7,7 @@ import { createTestApp, type TestContext } from '../test/fixture.ts';
 import { createClient, createUser, decodeJwt, tokenRequest } from '../test/oauth.ts';
 import { TestBrowser, csrfIn, location } from '../browser/test-browser.ts';
 import { authorizeUrl, pkce } from './authorize-testing.ts';
+import { listConsents, revokeConsent } from './authorize-consent.ts';
 
 const REDIRECT = 'https://rp.example.com/callback';
 
@@ -228,6 +229,21 @@ describe('GET /oauth/authorize', () => {
       assert.equal((await b.get(authorizeUrl(base(thirdParty, { scope: 'openid profile' })))).statusCode, 200);
       // prompt=consent: asked again
       assert.equal((await b.get(authorizeUrl(base(thirdParty, { prompt: 'consent' })))).statusCode, 200);
+    });
+
+    it('revokeConsent withdraws the consent and ends the client\'s sessions for the user; listConsents shows what is granted', async () => {
+      const { b, user } = await signedIn();
+      const page = await b.get(authorizeUrl(base(thirdParty)));
+      const consentId = /name="consent_id" value="([^"]+)"/.exec(page.body)![1]!;
+      const code = errorOf(await b.post('/oauth/authorize/consent', { _csrf: csrfIn(page.body)!, consent_id: consentId, decision: 'allow' })).params.code!;
+      const tok = await tokenRequest(t.app, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }, { method: 'basic', clientId: thirdParty, clientSecret: thirdSecret });
+      assert.equal(tok.statusCode, 200, tok.body);
+      const listed = await listConsents(t.app, user.id);
+      assert.deepEqual(listed.map((c) => [c.clientId, c.clientName]), [[thirdParty, 'Partner App']]);
+      assert.equal(await revokeConsent(t.app, user.id, thirdParty), true);
+      assert.deepEqual(await listConsents(t.app, user.id), []);
+      assert.equal(await t.app.db.session.count({ where: { userId: user.id, clientId: thirdParty, revokedAt: null } }), 0);
+      assert.equal((await b.get(authorizeUrl(base(thirdParty)))).statusCode, 200, 'asked again');
     });
 
     it('deny → access_denied at the client, nothing remembered', async () => {
