@@ -89,7 +89,7 @@ describe('OIDC interoperability (openid-client v6 + oauth4webapi, Chromium)', ()
 
     await page.goto(url.href);
     assert.match(new URL(page.url()).pathname, /^\/login$/);
-    await screenshot(page, '01-login');
+    await screenshot(page, 'interop-01-login');
     assert.equal(await page.getByText('to continue to').isVisible(), true);
 
     // a wrong password first: the inline error, tied to the inputs
@@ -99,17 +99,17 @@ describe('OIDC interoperability (openid-client v6 + oauth4webapi, Chromium)', ()
     await page.waitForSelector('#login-error');
     assert.equal(await page.getByRole('alert').innerText(), 'Incorrect email or password.');
     assert.equal(await page.getByLabel('Email').getAttribute('aria-invalid'), 'true');
-    await screenshot(page, '02-login-error');
+    await screenshot(page, 'interop-02-login-error');
 
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/oauth/authorize');
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Allow Interop RP access?');
-    await screenshot(page, '03-consent');
+    await screenshot(page, 'interop-03-consent');
 
     const callback = await captureCallback(() => page.getByRole('button', { name: 'Allow' }).click());
     assert.equal(callback.searchParams.get('iss'), s.issuer);
-    await screenshot(page, '04-callback');
+    await screenshot(page, 'interop-04-callback');
 
     tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
     assert.equal(tokens.token_type.toLowerCase(), 'bearer');
@@ -229,7 +229,7 @@ describe('OIDC interoperability (openid-client v6 + oauth4webapi, Chromium)', ()
     // without a hint Latchkey asks before signing anyone out, and shows where you are
     await page.goto(`${s.issuer}/oauth/logout`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'You are signed out');
-    await screenshot(page, '05-signed-out');
+    await screenshot(page, 'interop-05-signed-out');
   });
 
   it('the pages raised no Content-Security-Policy violation (no inline script or style)', () => {
