@@ -7,12 +7,14 @@
 //   BENCH_PASSWORD_CONNECTIONS=n  for password targets (default 2 × cores)
 //   BENCH_SKIP=a,b          leave out: baselines, embedded, scaling (development)
 //   BENCH_PG_ASYNC_COMMIT=1 diagnosis only: synchronous_commit=off (is a target bound by WAL fsync?)
+//   BENCH_PG_STATEMENTS=1   diagnosis only: pg_stat_statements; prints each target's costliest statements
+//   BENCH_SERVER_ENV="K=V …" diagnosis only: extra environment for the Latchkey children
 //   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startServices, type BenchServices } from './lib/services.ts';
+import { startServices, topStatements, type BenchServices } from './lib/services.ts';
 import { embeddedColdStarts, latchkeyEnv, root, startLatchkey } from './lib/latchkey.ts';
-import { addUsers, prepare, type Prepared } from './lib/prepare.ts';
+import { LOGIN_USERS, addLoginUsers, addUsers, prepare, type Prepared } from './lib/prepare.ts';
 import { argon2Floor, bareFastify, oidcProvider } from './lib/baselines.ts';
 import { targets, CONNECTIONS, PASSWORD_CONNECTIONS, type Baselines, type Target } from './lib/targets.ts';
 import { benchSeconds, measure, type LoadResult, type LoadSpec } from './lib/load.ts';
@@ -33,11 +35,12 @@ const RSS_GOAL_MB = 200;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function runTarget(t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
+async function runTarget(services: BenchServices, t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
   log(`target: ${t.name}`);
   try {
     const spec = { ...(await t.spec(p)), ...cpu };
-    const result = await measure(spec);
+    const statements = process.env.BENCH_PG_STATEMENTS === '1';
+    const result = await measure(spec, undefined, { beforeMeasured: statements ? () => services.sql('SELECT pg_stat_statements_reset()') : undefined });
     const verdict = t.goal.evaluate(result, b);
     return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
   } catch (err) {
@@ -52,6 +55,7 @@ async function main() {
   log(`starting PostgreSQL and Redis (${seconds} s per target)`);
   const services: BenchServices = await startServices();
   stops.push(services.stop);
+  if (process.env.BENCH_SERVER_ENV) notes.push(`DIAGNOSIS RUN: Latchkey started with ${process.env.BENCH_SERVER_ENV}.`);
   if (process.env.BENCH_PG_ASYNC_COMMIT === '1') {
     await services.sql('ALTER SYSTEM SET synchronous_commit = off');
     await services.sql('SELECT pg_reload_conf()');
@@ -68,6 +72,7 @@ async function main() {
   const prepared = await prepare(lk.url, env);
   log(`prepared: client ${prepared.client ? 'yes' : prepared.clientSkip}, admin token ${prepared.adminToken ? 'yes' : prepared.tokenSkip}`);
   const usersMs = await addUsers(services);
+  await addLoginUsers(services);
   log(`100,000 users inserted in ${secs(usersMs)}`);
 
   const b: Baselines = {};
@@ -96,12 +101,13 @@ async function main() {
   const rssTrail = [`after start-up and preparation ${lk.rssMb().toFixed(0)} MB`];
   const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
   for (const t of selected) {
-    const { row, spec, result } = await runTarget(t, prepared, b, { cpuMs: lk.cpuMs, dbCpuMs: services.dbCpuMs });
+    const { row, spec, result } = await runTarget(services, t, prepared, b, { cpuMs: lk.cpuMs, dbCpuMs: services.dbCpuMs });
     rows.push(row);
     if (spec && result) {
       measured.set(t.name, { spec, result });
       rssTrail.push(`${t.name} ${lk.rssMb().toFixed(0)} MB`);
       log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}, CPU ${result.cpuMsPerReq?.toFixed(2)} ms/req; Latchkey RSS ${lk.rssMb().toFixed(0)} MB`);
+      if (process.env.BENCH_PG_STATEMENTS === '1') log(`  top statements:\n${await topStatements(services, result.total)}`);
       if (process.env.BENCH_PROFILE === '1' && result.window) {
         const [from, to] = result.window.map((t) => ((t - lk.spawnedAt) / 1000).toFixed(1));
         log(`  profile window: node --import tsx bench/profile-summary.ts bench/profiles/CPU.*.${lk.pid}.0.*.cpuprofile 30 ${from}-${to}`);
@@ -143,6 +149,7 @@ async function main() {
       : []),
   );
   notes.push(
+    `Password targets sign in ${LOGIN_USERS} different users in turn (one hot account would queue every sign-in on one row).`,
     `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline (libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? 4}); every other target at ${CONNECTIONS}.`,
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
@@ -165,7 +172,8 @@ try {
 if (rows.length) {
   const out = table(rows);
   process.stdout.write('\n' + out + '\n\n');
-  if (!only && !failed && !skip.size) {
+  const diagnosis = ['BENCH_SERVER_ENV', 'BENCH_PG_ASYNC_COMMIT', 'BENCH_PG_STATEMENTS', 'BENCH_PROFILE'].some((k) => process.env[k]);
+  if (!only && !failed && !skip.size && !diagnosis) {
     const oidcVersion = (JSON.parse(readFileSync(path.join(root, 'bench/peers/node_modules/oidc-provider/package.json'), 'utf8')) as { version: string }).version;
     await writeResults(path.join(root, 'bench/RESULTS.md'), {
       date: new Date().toISOString(),

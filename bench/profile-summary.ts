@@ -41,11 +41,25 @@ const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${short
 
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const byPackage = new Map<string, number>();
+const packageOf = (url: string): string | undefined => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m) return m[1];
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  return undefined;
+};
 for (const [id, us] of selfUs) {
   const n = byId.get(id)!;
   self.set(label(n), (self.get(label(n)) ?? 0) + us);
   // inclusive time per project function (server/...), counted once per sample stack
   const seen = new Set<string>();
+  const seenPkg = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const pkg = packageOf(byId.get(cur)!.callFrame.url);
+    if (!pkg || seenPkg.has(pkg)) continue;
+    seenPkg.add(pkg);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+  }
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const node = byId.get(cur)!;
     if (!node.callFrame.url.includes('/server/')) continue;
@@ -63,3 +77,4 @@ const print = (title: string, m: Map<string, number>) => {
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 print('self time (top functions)', self);
 print('inclusive time (server/ functions)', inclusive);
+print('inclusive time (packages, node internals)', byPackage);

@@ -29,6 +29,13 @@ function nodeFlags(): string[] {
   return flags;
 }
 
+/** diagnosis: BENCH_SERVER_ENV="K=V K2=V2" adds environment to every Latchkey child (e.g. NODE_OPTIONS, UV_THREADPOOL_SIZE) */
+export function extraServerEnv(): Record<string, string> {
+  const spec = process.env.BENCH_SERVER_ENV?.trim();
+  if (!spec) return {};
+  return Object.fromEntries(spec.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
 export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { DATA_DIR?: string }): Promise<ServerChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -51,6 +58,7 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       DATABASE_URL: '',
       REDIS_URL: '',
+      ...extraServerEnv(),
       ...env,
     },
   });

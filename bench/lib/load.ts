@@ -97,8 +97,9 @@ export const benchSeconds = (): number => {
 };
 export const warmupSeconds = (): number => Math.min(3, Math.max(1, benchSeconds() / 4));
 
-export async function measure(specs: LoadSpec | LoadSpec[], seconds = benchSeconds()): Promise<LoadResult> {
+export async function measure(specs: LoadSpec | LoadSpec[], seconds = benchSeconds(), hooks: { beforeMeasured?: () => Promise<unknown> } = {}): Promise<LoadResult> {
   const list = Array.isArray(specs) ? specs : [specs];
   await runParallel(list, warmupSeconds());
+  await hooks.beforeMeasured?.();
   return runParallel(list, seconds);
 }

@@ -22,11 +22,44 @@ export interface BenchServices {
   stop(): Promise<void>;
 }
 
+/** diagnosis: restart with pg_stat_statements (planning time tracked too) */
+async function withStatementStats(dataDir: string, first: EmbeddedDatabase): Promise<EmbeddedDatabase> {
+  const admin = new pg.Client({ connectionString: first.url });
+  await admin.connect();
+  await admin.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+  await admin.query("ALTER SYSTEM SET pg_stat_statements.track_planning = 'on'");
+  await admin.end();
+  await first.stop();
+  const again = await startEmbeddedPostgres({ dataDir, database: 'latchkey_bench' });
+  const c = new pg.Client({ connectionString: again.url });
+  await c.connect();
+  await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await c.end();
+  return again;
+}
+
+/** diagnosis: the statements that cost Postgres the most since the last call (then reset) */
+export async function topStatements(services: BenchServices, requests: number, top = 6): Promise<string> {
+  const rows = (
+    await services.sql<{ calls: string; exec: number; plan: number; query: string }>(
+      `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, regexp_replace(query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`,
+      [top],
+    )
+  ).rows;
+  await services.sql('SELECT pg_stat_statements_reset()');
+  return rows
+    .map((r) => `    ${(Number(r.calls) / Math.max(1, requests)).toFixed(2)} calls/req, exec ${(r.exec / Number(r.calls)).toFixed(3)} ms + plan ${(r.plan / Number(r.calls)).toFixed(3)} ms per call: ${r.query.slice(0, 300)}`)
+    .join('\n');
+}
+
 export async function startServices(): Promise<BenchServices> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-bench-'));
   // Postgres runs as the `postgres` user when we are root: it must reach the folder
   await chmod(dataDir, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir, database: 'latchkey_bench' });
+  let postgres = await startEmbeddedPostgres({ dataDir, database: 'latchkey_bench' });
+  if (process.env.BENCH_PG_STATEMENTS === '1') postgres = await withStatementStats(dataDir, postgres);
   const redis = await startRedisServer();
   const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
   const sql: BenchServices['sql'] = (text, values) => pool.query(text, values);

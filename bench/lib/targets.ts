@@ -2,7 +2,7 @@
 // (issue 7). A target whose endpoint is missing (404) is skipped, not failed.
 import { cpus } from 'node:os';
 import type { LoadResult, LoadSpec } from './load.ts';
-import type { Prepared } from './prepare.ts';
+import { LOGIN_USERS, loginEmail, type Prepared } from './prepare.ts';
 import { ADMIN } from './latchkey.ts';
 import { call, expectOk, form, Skip, times } from './http.ts';
 import { rotation } from './rotation.ts';
@@ -91,6 +91,10 @@ async function mint(n: number, signIn: () => Promise<{ status: number; body: Rec
   const rest = await times(n - 1, PASSWORD_CONNECTIONS, async () => (await signIn()).body.refresh_token);
   return [first.body.refresh_token, ...rest.filter((t): t is string => typeof t === 'string')];
 }
+let nextUser = 0;
+/** a different bench user per sign-in, round robin */
+const user = () => loginEmail(nextUser++ % LOGIN_USERS);
+
 /** each run can strand one in-flight token per connection; keep enough spares */
 const POOL = CONNECTIONS * 3;
 
@@ -138,7 +142,7 @@ export const targets: Target[] = [
     goal: goal({ minRps: 1500, p99: true }),
     async spec(p) {
       const auth = clientAuth(p);
-      const signIn = () => call(p.base, '/oauth/token', { headers: { authorization: auth }, form: { grant_type: 'password', username: ADMIN.email, password: ADMIN.password } });
+      const signIn = () => call(p.base, '/oauth/token', { headers: { authorization: auth }, form: { grant_type: 'password', username: user(), password: ADMIN.password } });
       const tokens = await mint(POOL, signIn);
       const rot = rotation({
         tokens,
@@ -155,7 +159,7 @@ export const targets: Target[] = [
     connections: CONNECTIONS,
     goal: goal({ minRps: 1500, p99: true }),
     async spec(p) {
-      const signIn = () => call(p.base, '/auth/login', { json: { email: ADMIN.email, password: ADMIN.password } });
+      const signIn = () => call(p.base, '/auth/login', { json: { email: user(), password: ADMIN.password } });
       const tokens = await mint(POOL, signIn);
       const rot = rotation({
         tokens,
@@ -173,15 +177,14 @@ export const targets: Target[] = [
     goal: goal({ vs: 'argon2', ratio: 0.9 }),
     async spec(p) {
       const auth = clientAuth(p);
-      const fields = { grant_type: 'password', username: ADMIN.email, password: ADMIN.password };
-      expectOk(await call(p.base, '/oauth/token', { headers: { authorization: auth }, form: fields }), 'probe');
+      const fields = () => form({ grant_type: 'password', username: user(), password: ADMIN.password });
+      expectOk(await call(p.base, '/oauth/token', { headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, form: Object.fromEntries(new URLSearchParams(fields())) }), 'probe');
+      const headers = { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' };
       return {
         url: p.base,
         path: '/oauth/token',
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: form(fields),
         connections: PASSWORD_CONNECTIONS,
+        requests: [{ setupRequest: (req) => ({ ...req, method: 'POST', path: '/oauth/token', headers, body: fields() }) }],
       };
     },
   },
@@ -190,9 +193,15 @@ export const targets: Target[] = [
     connections: PASSWORD_CONNECTIONS,
     goal: goal({ vs: 'argon2', ratio: 0.9 }),
     async spec(p) {
-      const body = JSON.stringify({ email: ADMIN.email, password: ADMIN.password });
-      expectOk(await call(p.base, '/auth/login', { json: JSON.parse(body) }), 'probe');
-      return { url: p.base, path: '/auth/login', method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: PASSWORD_CONNECTIONS };
+      const body = () => JSON.stringify({ email: user(), password: ADMIN.password });
+      expectOk(await call(p.base, '/auth/login', { json: JSON.parse(body()) }), 'probe');
+      const headers = { 'content-type': 'application/json' };
+      return {
+        url: p.base,
+        path: '/auth/login',
+        connections: PASSWORD_CONNECTIONS,
+        requests: [{ setupRequest: (req) => ({ ...req, method: 'POST', path: '/auth/login', headers, body: body() }) }],
+      };
     },
   },
   {
