@@ -7,7 +7,7 @@ import { verifyPasswordLogin } from '../accounts/password-login.ts';
 import { createMfaChallenge, isMfaEnabled } from '../mfa/challenge.ts';
 import { createSession } from '../sessions/session-service.ts';
 import { issueTokens, type TokenResponse } from '../oauth/tokens/issue-tokens.ts';
-import { effectiveAccess } from '../rbac/effective-access.ts';
+import { effectiveAccess, type EffectiveAccess } from '../rbac/effective-access.ts';
 import { userScopes } from '../oauth/tokens/scopes.ts';
 import { audit } from '../audit/audit.ts';
 import { MfaRequired } from '../http/errors.ts';
@@ -24,7 +24,9 @@ export interface PasswordSignIn {
 export async function signInWithPassword(request: FastifyRequest, input: PasswordSignIn): Promise<TokenResponse> {
   const app = request.server;
   const user = await verifyPasswordLogin(app, { email: input.email, password: input.password, ip: request.ip });
-  if (await isMfaEnabled(app, user.id)) {
+  // both reads at once: the access is thrown away in the (rarer) MFA case
+  const [mfa, access] = await Promise.all([isMfaEnabled(app, user.id), effectiveAccess(app.db, user.id)]);
+  if (mfa) {
     const mfaToken = await createMfaChallenge(app, {
       userId: user.id,
       clientId: input.client.id,
@@ -35,21 +37,20 @@ export async function signInWithPassword(request: FastifyRequest, input: Passwor
     });
     throw new MfaRequired('a second factor is required', { mfa_token: mfaToken });
   }
-  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource });
+  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource, access });
 }
 
 /** After every factor passed: a new session (sid) and its tokens. */
 export async function finishSignIn(
   request: FastifyRequest,
-  input: { client: Client; user: User; amr: string[]; scope?: string[]; nonce?: string; resource?: string },
+  input: { client: Client; user: User; amr: string[]; scope?: string[]; nonce?: string; resource?: string; access?: EffectiveAccess },
 ): Promise<TokenResponse> {
   const app = request.server;
-  const [access, session] = await Promise.all([
-    effectiveAccess(app.db, input.user.id),
-    createSession(app, { userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'] }),
-  ]);
+  const access = input.access ?? (await effectiveAccess(app.db, input.user.id));
+  // an invalid scope fails before the session is written
   const scope = userScopes(input.client, input.scope, access.permissions);
-  const tokens = await issueTokens(app, {
+  const session = await createSession(app, { userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'] });
+  const [tokens] = await Promise.all([issueTokens(app, {
     client: input.client,
     user: input.user,
     session,
@@ -59,7 +60,6 @@ export async function finishSignIn(
     resource: input.resource,
     access,
     includeRefresh: input.client.grantTypes.includes('refresh_token'),
-  });
-  await audit(request, { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, targetType: 'session', targetId: session.id, details: { client_id: input.client.id, amr: input.amr } });
+  }), audit(request, { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, targetType: 'session', targetId: session.id, details: { client_id: input.client.id, amr: input.amr } })]);
   return tokens;
 }
