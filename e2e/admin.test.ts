@@ -159,7 +159,8 @@ describe('admin console end to end', () => {
     }
     assert.equal(byAdmin('role.created').length, 2);
     await screenshot(page, 'admin-12-audit');
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'));
+    const csvHref = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '';
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
     assert.match(csv, /^id,at,actor_id,actor_email,action/);
     assert.match(csv, /permission\.created/);
   });
