@@ -222,5 +222,25 @@ describe('admin API: users', () => {
         await t2.close();
       }
     });
+
+    it('two admins disabling each other at the same moment: one wins, one admin remains', async () => {
+      const t3 = await createTestApp();
+      try {
+        const a = await adminUser(t3.app);
+        const b = await adminUser(t3.app);
+        const [ra, rb] = await Promise.all([
+          t3.app.inject({ method: 'POST', url: `/admin/api/users/${b.user.id}/disable`, headers: a.headers }),
+          t3.app.inject({ method: 'POST', url: `/admin/api/users/${a.user.id}/disable`, headers: b.headers }),
+        ]);
+        // the loser is refused by the guard (409), or, if the winner finished first, its token no longer works (401)
+        const codes = [ra.statusCode, rb.statusCode].sort();
+        assert.equal(codes[0], 200, `${ra.body} ${rb.body}`);
+        assert.ok([401, 409].includes(codes[1]!), `${ra.body} ${rb.body}`);
+        const active = await t3.app.db.user.count({ where: { id: { in: [a.user.id, b.user.id] }, disabledAt: null } });
+        assert.equal(active, 1);
+      } finally {
+        await t3.close();
+      }
+    });
   });
 });
