@@ -61,3 +61,24 @@ describe('signing keys', () => {
     }
   });
 });
+
+describe('signing keys under another ENCRYPTION_KEY', () => {
+  it('the app refuses to start with a clear message instead of failing every token request', async () => {
+    const t = await createTestApp();
+    const { buildApp } = await import('../app.ts');
+    const { testConfig } = await import('../test/fixture.ts');
+    const { createDb } = await import('../db/client.ts');
+    const { createMetrics } = await import('../ops/metrics.ts');
+    const config = testConfig({ DATABASE_URL: t.config.databaseUrl!, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    const db = createDb(t.config.databaseUrl!, { poolSize: 2 });
+    try {
+      await assert.rejects(async () => {
+        const app = await buildApp({ config, db, store: t.services.store, metrics: createMetrics() }, { logger: false });
+        try { await app.ready(); } finally { await app.close(); }
+      }, /ENCRYPTION_KEY/);
+    } finally {
+      await db.$disconnect();
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // built-in first-party client) and the protocol routes, one line each.
 import type { FastifyInstance } from 'fastify';
 import { ensureSigningKeys } from '../keys/rotate-keys.ts';
+import { keyRing } from '../keys/key-ring.ts';
 import { ensureFirstPartyClient } from '../clients/client-service.ts';
 import { jwksRoute } from '../keys/jwks-route.ts';
 import { discoveryRoutes } from './discovery-route.ts';
@@ -13,6 +14,10 @@ import { schedulePruning } from '../sessions/prune-expired.ts';
 
 export async function oauthPlugin(app: FastifyInstance): Promise<void> {
   await ensureSigningKeys(app);
+  // fail at start, with one clear line, rather than on every token request
+  await keyRing(app).signingKey().catch((err: Error) => {
+    throw new Error(`the signing keys cannot be decrypted: was ENCRYPTION_KEY changed? (${err.message})`);
+  });
   await ensureFirstPartyClient(app.db, app.config.issuer);
   schedulePruning(app);
   await app.register(jwksRoute);
