@@ -29,6 +29,8 @@ import { mfaRoutes } from './mfa/routes.ts';
 import { accountPagesPlugin } from './accounts/pages/index.ts';
 import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
 import { corsPlugin } from './security/cors.ts';
+import { inputGuardPlugin } from './security/input-guard.ts';
+import { frameworkErrors } from './security/framework-errors.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -49,6 +51,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
     forceCloseConnections: false,
     return503OnClosing: true,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   for (const [name, value] of Object.entries(services)) app.decorate(name, value);
@@ -100,6 +103,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   // before every feature plugin: its onRoute hook attaches the limits routes ask for
   await app.register(rateLimitPluginLatchkey);
   await app.register(corsPlugin);
+  await app.register(inputGuardPlugin);
   await app.register(opsRoutes);
   await app.register(authPlugin);
   // feature plugins register here, one line each

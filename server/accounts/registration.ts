@@ -28,7 +28,7 @@ export function registerUser(app: FastifyInstance, input: Registration, ip?: str
 async function register(app: FastifyInstance, input: Registration, ip?: string): Promise<void> {
   if (!isValidEmail(input.email)) throw new InvalidRequest('email is not a valid email address', { details: [{ field: 'body.email', message: 'is not a valid email address' }] });
   const email = normalizeEmail(input.email);
-  const name = input.name?.trim() || null;
+  const name = input.name?.normalize('NFC').trim() || null;
   assertPasswordPolicy(input.password, { email, name });
   const hash = await passwordHasher(app).hash(input.password);
 
