@@ -2,7 +2,7 @@
 // prepares data, measures the baselines and every target, and prints one table
 // (also written to bench/RESULTS.md). Environment:
 //   BENCH_DURATION=s        seconds per measured run (default 10)
-//   BENCH_ONLY=text         only targets whose name contains text (development)
+//   BENCH_ONLY=a,b          only targets whose name contains one of these (development)
 //   BENCH_CONNECTIONS=n     connections for non-password targets (default 32)
 //   BENCH_PASSWORD_CONNECTIONS=n  for password targets (default 2 × cores)
 //   BENCH_SKIP=a,b          leave out: baselines, embedded, scaling (development)
@@ -25,7 +25,7 @@ import { memoryBreakdown } from './lib/memory.ts';
 
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const only = process.env.BENCH_ONLY?.toLowerCase();
-const selected = targets.filter((t) => !only || t.name.toLowerCase().includes(only));
+const selected = targets.filter((t) => !only || only.split(',').some((o) => t.name.toLowerCase().includes(o.trim())));
 const rows: Row[] = [];
 const notes: string[] = [];
 const stops: Array<() => Promise<void>> = [];

@@ -2,7 +2,7 @@
 // (issue 7). A target whose endpoint is missing (404) is skipped, not failed.
 import { cpus } from 'node:os';
 import type { LoadResult, LoadSpec } from './load.ts';
-import { LOGIN_USERS, loginEmail, type Prepared } from './prepare.ts';
+import { LOGIN_USERS, loginEmail, searchTerm, type Prepared } from './prepare.ts';
 import { ADMIN } from './latchkey.ts';
 import { call, expectOk, form, Skip, times } from './http.ts';
 import { rotation } from './rotation.ts';
@@ -210,7 +210,7 @@ export const targets: Target[] = [
     goal: goal({ p99: true }),
     async spec(p) {
       const headers = bearer(p);
-      const r = expectOk(await call(p.base, '/admin/api/users?q=user4242&per_page=20', { headers }), 'probe');
+      const r = expectOk(await call(p.base, `/admin/api/users?q=${searchTerm()}&per_page=20`, { headers }), 'probe');
       if (!Array.isArray(r.body.items) || r.body.items.length === 0) throw new Skip('n/a (search found nothing)');
       return {
         url: p.base,
@@ -218,7 +218,7 @@ export const targets: Target[] = [
         connections: CONNECTIONS,
         requests: [
           {
-            setupRequest: (req) => ({ ...req, method: 'GET', path: `/admin/api/users?q=user${1 + Math.floor(Math.random() * 100_000)}&per_page=20`, headers }),
+            setupRequest: (req) => ({ ...req, method: 'GET', path: `/admin/api/users?q=${encodeURIComponent(searchTerm())}&per_page=20`, headers }),
           },
         ],
       };
