@@ -167,9 +167,21 @@ describe('admin console end to end', () => {
 
   it('is usable on a phone-sized screen and raised no CSP violation', async () => {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState() })).newPage();
-    for (const path of ['/admin', '/admin/users', '/admin/roles', '/admin/audit']) {
+    for (const path of ['/admin', '/admin/users', '/admin/users/new', '/admin/roles', '/admin/permissions', '/admin/sessions', '/admin/clients', '/admin/audit']) {
       await phone.goto(`${s.issuer}${path}`);
-      assert.equal(await phone.getByRole('heading', { level: 1 }).count(), 1);
+      assert.equal(await phone.getByRole('heading', { level: 1 }).count(), 1, path);
+      // every control labelled; wide tables scroll inside their frame, the page never sideways
+      const unlabelledHere = await phone.evaluate(() =>
+        [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label')))
+          .map((el) => el.outerHTML));
+      assert.deepEqual(unlabelledHere, [], path);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) {
+        await screenshot(phone, `admin-phone-overflow-${path}`);
+        const wide = await phone.evaluate(() => [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table-wrap')).slice(0, 5).map((el) => el.outerHTML.slice(0, 200)));
+        assert.fail(`${path} overflows by ${overflow}px: ${wide.join('\n')}`);
+      }
     }
     await screenshot(phone, 'admin-13-users-phone');
     assert.deepEqual(csp, []);
