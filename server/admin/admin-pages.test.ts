@@ -184,6 +184,15 @@ describe('admin console pages', () => {
     assert.match((await b.get(`/admin/roles/${parent.id}`)).body, /flash--error[^]*cycle/);
   });
 
+  it('answers bad filter values with a 4xx page, never a 5xx', async () => {
+    const b = await browserFor(t.app, (await userWith(t.app, ALL)).user.id);
+    for (const url of ['/admin/audit?from=2026-13-45', '/admin/audit?to=yesterday', '/admin/users?page=0', '/admin/users?sort=password_hash', '/admin/users/not-a-uuid', '/admin/sessions?user_id=x', `/admin/roles/${randomUUID()}`, '/admin/clients/no%20such']) {
+      const res = await b.get(url);
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${url}: ${res.statusCode}`);
+      assert.match(res.headers['content-type'] as string, /text\/html/, url);
+    }
+  });
+
   it('searches and pages the users list', async () => {
     await t.app.db.$executeRaw`INSERT INTO users (id, email, email_canonical, name, created_at, updated_at)
       SELECT gen_random_uuid(), 'listed' || i || '@example.com', 'listed' || i || '@example.com', 'Listed ' || i, now() - (i || ' s')::interval, now() FROM generate_series(1, 60) i`;

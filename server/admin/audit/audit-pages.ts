@@ -1,6 +1,7 @@
 // /admin/audit: the audit log with filters, pagination and export links.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { InvalidRequest } from '../../http/errors.ts';
 import { fmt, withQuery } from '../fmt.ts';
 import { Html, pageRoute, renderAdmin, requirePage } from '../page-kit.ts';
 import { listAudit } from './audit-query.ts';
@@ -16,7 +17,12 @@ const Filter = {
   from: When,
   to: When,
 };
-const iso = (v?: string) => (v ? new Date(/Z$/.test(v) ? v : v.length === 10 ? `${v}T00:00:00Z` : `${v}Z`).toISOString() : undefined);
+function iso(v?: string): string | undefined {
+  if (!v) return undefined;
+  const d = new Date(/Z$/.test(v) ? v : v.length === 10 ? `${v}T00:00:00Z` : `${v}Z`);
+  if (Number.isNaN(d.getTime())) throw new InvalidRequest(`${v} is not a valid time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)`);
+  return d.toISOString();
+}
 type F = { actor?: string; target_type?: string; target_id?: string; action?: string; from?: string; to?: string };
 const toFilter = (q: F) => ({ actor: q.actor || undefined, target_type: q.target_type || undefined, target_id: q.target_id || undefined, action: q.action || undefined, from: iso(q.from), to: iso(q.to) });
 
