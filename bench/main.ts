@@ -34,6 +34,7 @@ const SCALING = ['client_credentials', '/auth/me'];
 const RSS_GOAL_MB = 200;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const start = (ms: number, cpuMs: number) => `${secs(ms)} (CPU ${secs(cpuMs)})`;
 
 async function runTarget(services: BenchServices, t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
   log(`target: ${t.name}`);
@@ -139,12 +140,12 @@ async function main() {
 
   rows.push(
     { target: 'Latchkey RSS after the run (peak)', value: `${rss.toFixed(0)} MB (${peak.toFixed(0)} MB)`, goal: `≤ ${RSS_GOAL_MB} MB`, pass: rss <= RSS_GOAL_MB, baseline: oidc ? `oidc-provider ${oidc.rssMb.toFixed(0)} MB (${oidc.peakRssMb.toFixed(0)} MB)` : undefined },
-    { target: 'cold start, external services, fresh DB', value: secs(lk.coldStartMs), goal: '≤ 2 s', pass: lk.coldStartMs <= 2000 },
-    ...(lk2 ? [{ target: 'cold start, external services, migrated DB', value: secs(lk2.coldStartMs), goal: '≤ 2 s', pass: lk2.coldStartMs <= 2000 }] : []),
+    { target: 'cold start, external services, fresh DB', value: start(lk.coldStartMs, lk.coldStartCpuMs), goal: '≤ 2 s', pass: lk.coldStartMs <= 2000 },
+    ...(lk2 ? [{ target: 'cold start, external services, migrated DB', value: start(lk2.coldStartMs, lk2.coldStartCpuMs), goal: '≤ 2 s', pass: lk2.coldStartMs <= 2000 }] : []),
     ...(embedded
       ? [
-          { target: 'cold start, embedded, first start (initdb)', value: secs(embedded.firstMs), goal: '≤ 5 s', pass: embedded.firstMs <= 5000 },
-          { target: 'cold start, embedded, restart', value: secs(embedded.restartMs), goal: '≤ 5 s', pass: embedded.restartMs <= 5000 },
+          { target: 'cold start, embedded, first start (initdb)', value: start(embedded.firstMs, embedded.firstCpuMs), goal: '≤ 5 s', pass: embedded.firstMs <= 5000 },
+          { target: 'cold start, embedded, restart', value: start(embedded.restartMs, embedded.restartCpuMs), goal: '≤ 5 s', pass: embedded.restartMs <= 5000 },
         ]
       : []),
   );
@@ -154,7 +155,7 @@ async function main() {
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
     `Latchkey RSS, in order: ${rssTrail.join('; ')}. After the run: ${memory}.`,
-    `Cold start = spawn of \`node --import tsx server/main.ts\` until /readyz answers 200. 100,000 extra users inserted in ${secs(usersMs)}.`,
+    `Cold start = spawn of \`node --import tsx server/main.ts\` until /readyz answers 200; in brackets the CPU time the process used until then (the embedded first start also runs initdb in child processes, not counted). 100,000 extra users inserted in ${secs(usersMs)}.`,
   );
   return { services };
 }

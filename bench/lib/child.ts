@@ -12,6 +12,8 @@ export interface ServerChild {
   spawnedAt: number;
   /** spawn → readiness URL answered 200 */
   coldStartMs: number;
+  /** CPU the process used until ready (robust against a busy machine, unlike coldStartMs) */
+  coldStartCpuMs: number;
   rssMb(): number;
   cpuMs(): number;
   /** peak resident set size so far (VmHWM) */
@@ -85,12 +87,14 @@ export async function startChild(opts: {
   }
   const coldStartMs = performance.now() - started;
   const pid = child.pid!;
+  const coldStartCpuMs = cpuMsOf(pid);
   return {
     name: opts.name,
     url: opts.url,
     pid,
     spawnedAt: started,
     coldStartMs,
+    coldStartCpuMs,
     rssMb: () => statusField(pid, 'VmRSS'),
     cpuMs: () => cpuMsOf(pid),
     peakRssMb: () => statusField(pid, 'VmHWM'),

@@ -65,7 +65,7 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
 }
 
 /** Cold start with everything embedded (no DATABASE_URL, no REDIS_URL): first start (initdb) and a restart. */
-export async function embeddedColdStarts(): Promise<{ firstMs: number; restartMs: number }> {
+export async function embeddedColdStarts(): Promise<{ firstMs: number; restartMs: number; firstCpuMs: number; restartCpuMs: number }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-bench-embedded-'));
   await chmod(dataDir, 0o755);
   const env = { DATA_DIR: dataDir, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
@@ -74,7 +74,7 @@ export async function embeddedColdStarts(): Promise<{ firstMs: number; restartMs
     await first.stop();
     const again = await startLatchkey('latchkey (embedded, restart)', env);
     await again.stop();
-    return { firstMs: first.coldStartMs, restartMs: again.coldStartMs };
+    return { firstMs: first.coldStartMs, restartMs: again.coldStartMs, firstCpuMs: first.coldStartCpuMs, restartCpuMs: again.coldStartCpuMs };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
