@@ -12,9 +12,9 @@ import { CONNECTIONS, PASSWORD_CONNECTIONS } from './targets.ts';
 
 const run = promisify(execFile);
 
-export async function argon2Floor(): Promise<{ perSecond: number; parallelism: number }> {
+export async function argon2Floor(): Promise<{ perSecond: number; parallelism: number; cpuMsPerVerify: number }> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/baselines/argon2-floor.ts', String(PASSWORD_CONNECTIONS), String(benchSeconds())], { cwd: root, env: process.env, timeout: 120_000 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number };
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number; cpuMsPerVerify: number };
 }
 
 export async function bareFastify(dbCpuMs: () => number): Promise<{ result: LoadResult; rssMb: number }> {

@@ -22,6 +22,7 @@ export interface Verdict {
 
 export interface Goal {
   text: string;
+  vs?: keyof Baselines;
   evaluate(r: LoadResult, b: Baselines): Verdict;
 }
 
@@ -51,6 +52,7 @@ function goal(opts: { vs?: keyof Baselines; ratio?: number; minRps?: number; p99
     opts.p99 ? `p99 ≤ ${P99_MS} ms` : '',
   ].filter(Boolean);
   return {
+    vs: opts.vs,
     text: parts.join(', '),
     evaluate(r, b) {
       let pass = true;
