@@ -56,7 +56,8 @@ export async function rotateRefreshToken(
       INSERT INTO refresh_tokens (id, session_id, token_hash, scope, expires_at)
       SELECT ${next.id}::uuid, session_id, ${next.hash}, scope, ${expires} FROM old
     ), touch AS (
-      UPDATE sessions SET last_used_at = now(), expires_at = ${expires} WHERE id IN (SELECT session_id FROM old)
+      -- slide the session at most once a minute: each touch rewrites every index of the row
+      UPDATE sessions SET last_used_at = now(), expires_at = ${expires} WHERE id IN (SELECT session_id FROM old) AND last_used_at < now() - interval '60 seconds'
     ), held(id) AS (
       SELECT ur.role_id FROM user_roles ur JOIN old ON ur.user_id = old.user_id
       UNION
