@@ -211,6 +211,20 @@ describe('OIDC interoperability (openid-client v6 + oauth4webapi, Chromium)', ()
     assert.equal(cc.token_type, 'bearer');
   });
 
+  it('a public first-party client (auth method none, PKCE): no consent page, a code at once for the signed-in browser', async () => {
+    const pub = await createClient(s.app, { name: 'Latchkey SPA', public: true, firstParty: true, grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT] });
+    const pubConfig = await client.discovery(new URL(s.issuer), pub.clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(pubConfig, { redirect_uri: REDIRECT, scope: 'openid profile', state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const callback = await captureCallback(() => page.goto(url.href));
+    const t4 = await client.authorizationCodeGrant(pubConfig, callback, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
+    assert.equal(t4.claims()?.sub, user.id);
+    assert.ok(t4.refresh_token);
+    const again = await client.refreshTokenGrant(pubConfig, t4.refresh_token!);
+    assert.ok(again.access_token);
+  });
+
   it('RP-initiated logout returns to the registered URI with state; the browser session is gone', async () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
