@@ -3,6 +3,7 @@
 // no URL-prefix exemptions); each route adds its own resource permission.
 import type { FastifyPluginAsync } from 'fastify';
 import { requirePermission } from '../auth/authenticate.ts';
+import { refuseNul } from './refuse-nul.ts';
 import { usersApi } from './users/users-api.ts';
 import { rolesApi } from './roles/roles-api.ts';
 import { permissionsApi } from './permissions/permissions-api.ts';
@@ -15,6 +16,7 @@ export const adminApi: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
   });
+  app.addHook('preValidation', refuseNul);
   app.addHook('preHandler', app.authenticate);
   app.addHook('preHandler', requirePermission('admin:access'));
   for (const routes of [dashboardApi, usersApi, rolesApi, permissionsApi, sessionsApi, clientsApi, auditApi]) await app.register(routes);

@@ -4,6 +4,7 @@
 // carries a CSRF token (verifyCsrf).
 import type { FastifyPluginAsync } from 'fastify';
 import { requireBrowserUser } from '../browser/browser-session.ts';
+import { refuseNul } from './refuse-nul.ts';
 import { dashboardPages } from './dashboard/dashboard-pages.ts';
 import { usersPages } from './users/users-pages.ts';
 import { rolesPages } from './roles/roles-pages.ts';
@@ -13,6 +14,7 @@ import { clientsPages } from './clients/clients-pages.ts';
 import { auditPages } from './audit/audit-pages.ts';
 
 export const adminPages: FastifyPluginAsync = async (app) => {
+  app.addHook('preValidation', refuseNul);
   app.addHook('preHandler', requireBrowserUser('admin:access'));
   for (const pages of [dashboardPages, usersPages, rolesPages, permissionsPages, sessionsPages, clientsPages, auditPages]) await app.register(pages);
 };
