@@ -17,13 +17,23 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
   return new PrismaClient({ adapter });
 }
 
+// Prisma connection errors, socket errors, and the SQLSTATEs of a server that is
+// shutting down, starting up, crashed or out of connections (class 08, 57P0x, 53300)
+const UNAVAILABLE_CODES = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08006', '08001', '08003', '08004'];
+
+/** driver-adapter error kinds that mean the connection, not the query, failed */
+const UNAVAILABLE_KINDS = ['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError'];
+
 /** True for errors that mean Postgres is unreachable (as opposed to a bad query). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown } | undefined;
   if (!e) return false;
-  if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(String(e.code))) return true;
+  if (UNAVAILABLE_CODES.includes(String(e.code))) return true;
+  // a query that failed because Postgres went away: Prisma wraps the SQLSTATE (57P01 admin shutdown, 57P03 shutting down, ...) in meta
+  const adapter = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } } }).meta?.driverAdapterError?.cause;
+  if (adapter && (UNAVAILABLE_KINDS.includes(String(adapter.kind)) || UNAVAILABLE_CODES.includes(String(adapter.originalCode ?? adapter.code)))) return true;
   if (/connect|connection|terminat|timeout|ECONNREFUSED|Connection terminated/i.test(e.message ?? '') && /DriverAdapterError|PrismaClient(Known|Unknown)RequestError|PrismaClientInitializationError|Error/.test(e.name ?? '')) {
-    return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|the database system is (shutting down|starting up)/i.test(e.message ?? '');
+    return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '');
   }
   return e.cause ? isDatabaseUnavailable(e.cause) : false;
 }
