@@ -63,7 +63,7 @@ export async function startServices(): Promise<BenchServices> {
   const redis = await startRedisServer();
   const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
   const sql: BenchServices['sql'] = (text, values) => pool.query(text, values);
-  const pgVersion = (await sql<{ v: string }>('SHOW server_version')).rows[0]!.v;
+  const pgVersion = (await sql<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
   const redisVersion = /v=(\S+)/.exec(execFileSync('redis-server', ['--version']).toString())?.[1] ?? '?';
   const postmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const redisClient = new Redis(redis.url, { lazyConnect: true });
