@@ -1,10 +1,11 @@
 // The browser session: a signed HttpOnly cookie naming one `sessions` row of the
 // first-party client `latchkey`. The row is the truth: a session revoked,
 // expired, or of a disabled user makes the browser anonymous at once, on every
-// instance (TOKEN's isSessionActive also consults the shared revocation marker).
+// instance (the shared revocation marker is checked too, as isSessionActive does).
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Session, User } from '../db/generated/client.ts';
-import { createSession, isSessionActive, revokeSession } from '../sessions/session-service.ts';
+import { createSession, revokeSession } from '../sessions/session-service.ts';
+import { sessionMarker } from '../sessions/revocation-markers.ts';
 import { effectiveAccess } from '../rbac/effective-access.ts';
 import { cookieName, cookieOptions } from './cookies.ts';
 import { renderForbidden } from './render.ts';
@@ -33,10 +34,13 @@ async function load(request: FastifyRequest): Promise<BrowserUser | null> {
   if (!raw) return null;
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || !unsigned.value || !UUID.test(unsigned.value)) return null;
-  const session = await request.server.db.session.findUnique({ where: { id: unsigned.value }, include: { user: true } });
-  if (!session || session.clientId !== BROWSER_CLIENT_ID || session.revokedAt || session.expiresAt <= new Date()) return null;
+  // the row and the cross-instance revocation marker (what isSessionActive checks), in parallel
+  const [session, revoked] = await Promise.all([
+    request.server.db.session.findUnique({ where: { id: unsigned.value }, include: { user: true } }),
+    request.server.store.get(sessionMarker(unsigned.value)),
+  ]);
+  if (!session || revoked !== null || session.clientId !== BROWSER_CLIENT_ID || session.revokedAt || session.expiresAt <= new Date()) return null;
   if (session.user.disabledAt) return null;
-  if (!(await isSessionActive(request.server, session.id))) return null;
   const { user, ...row } = session;
   if (Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     // "last used" on the account page; at most one write per session every few minutes

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestContext } from '../test/fixture.ts';
 import { createUser } from '../test/oauth.ts';
 import { revokeSession } from '../sessions/session-service.ts';
+import { markSessionRevoked } from '../sessions/revocation-markers.ts';
 import { TestBrowser, csrfIn, location } from './test-browser.ts';
 import { requireBrowserUser } from './browser-session.ts';
 import { finishBrowserLogin, getLoginFlow } from './login-flow.ts';
@@ -208,8 +209,8 @@ describe('browser sign-in (/login, /logout)', () => {
     assert.equal((await a.get('/test/admin-only')).statusCode, 200);
   });
 
-  it('a revoked session, an expired one or a disabled user makes the browser anonymous at once', async () => {
-    for (const end of ['revoke', 'expire', 'disable'] as const) {
+  it('a revoked session (row or store marker), an expired one or a disabled user makes the browser anonymous at once', async () => {
+    for (const end of ['revoke', 'expire', 'disable', 'marker'] as const) {
       const { user, email, password } = await createUser(t.app);
       const b = new TestBrowser(t.app);
       await b.login(email, password);
@@ -218,6 +219,8 @@ describe('browser sign-in (/login, /logout)', () => {
       if (end === 'revoke') await revokeSession(t.app, s.id, 'test');
       if (end === 'expire') await t.app.db.session.update({ where: { id: s.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
       if (end === 'disable') await t.app.db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+      // the shared store marker alone (written first by revokeSession on any instance) is enough
+      if (end === 'marker') await markSessionRevoked(t.app, s.id);
       assert.equal((await b.get('/test/private')).statusCode, 303, end);
     }
   });
