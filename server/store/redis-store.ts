@@ -25,6 +25,9 @@ export class RedisStore implements Store {
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 100, 2000),
       reconnectOnError: () => true,
+      // commands issued in the same tick (e.g. the two revocation lookups of every
+      // authenticated request, across concurrent requests) go out in one write
+      enableAutoPipelining: true,
     });
     // connection errors surface through commands; without a listener ioredis prints them
     this.client.on('error', () => {});
