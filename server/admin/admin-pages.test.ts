@@ -175,6 +175,19 @@ describe('admin console pages', () => {
     assert.equal(row.disabledAt, null);
   });
 
+  it('re-renders the new-user form with the reason and a 4xx, values kept, password never echoed', async () => {
+    const b = await browserFor(t.app, (await userWith(t.app, ['admin:access', 'users:read', 'users:write'])).user.id);
+    const { email } = await createUser(t.app);
+    const dup = await b.post('/admin/users', { email, name: 'Twin', password: 'saffron-glacier-pepper-71', roles: ['user'] });
+    assert.equal(dup.statusCode, 409);
+    assert.match(dup.body, /role="alert"[^]*already exists/);
+    assert.match(dup.body, new RegExp(`value="${email.replace(/[.+]/g, '\\$&')}"`));
+    assert.ok(!dup.body.includes('saffron-glacier'));
+    const weak = await b.post('/admin/users', { email: `weak-${randomUUID()}@example.com`, password: 'password123' });
+    assert.equal(weak.statusCode, 400);
+    assert.match(weak.body, /role="alert"/);
+  });
+
   it('shows a rule refusal (cycle) as an error on the same page', async () => {
     const b = await browserFor(t.app, (await userWith(t.app, ['admin:access', 'roles:read', 'roles:write'])).user.id);
     const parent = await t.app.db.role.create({ data: { name: 'page-parent' } });

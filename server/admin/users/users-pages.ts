@@ -11,7 +11,8 @@ import { IdParam } from '../api-schemas.ts';
 import { listUsers, USER_SORTS } from './user-list.ts';
 import { createUser, getUser, setUserDisabled, setUserRoles, updateUser, deleteUser } from './user-service.ts';
 import { adminResendVerification, adminSendPasswordReset, adminUnlock, endUserSessions, resetUserMfa } from './user-actions.ts';
-import { InvalidRequest } from '../../http/errors.ts';
+import { HttpError, InvalidRequest } from '../../http/errors.ts';
+import { setFlash } from '../../browser/flash.ts';
 
 const TriState = Type.Optional(Type.Union([Type.Literal(''), Type.Literal('true'), Type.Literal('false')]));
 const ListQuery = Type.Object({
@@ -47,20 +48,26 @@ export const usersPages: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/users/new', { config: pageRoute, preHandler: write, schema: { hide: true, response: { 200: Html } } }, async (req, reply) =>
-    renderAdmin(req, reply, 'user-new', 'users', 'Create a user', { roles: await roleNames(app), values: {} }));
+    renderAdmin(req, reply, 'user-new', 'users', 'Create a user', { roles: await roleNames(app), values: { roles: ['user'], must_change_password: true } }));
 
   app.post('/users', {
     config: pageRoute, preValidation: verifyCsrf, preHandler: write,
-    schema: { hide: true, body: form({ email: Type.String({ maxLength: 320 }), name: Text(200), password: Text(1024), must_change_password: Bool, email_verified: Bool, roles: Roles }), response: { 303: Type.Null() } },
+    schema: { hide: true, body: form({ email: Type.String({ maxLength: 320 }), name: Text(200), password: Text(1024), must_change_password: Bool, email_verified: Bool, roles: Roles }), response: { 303: Type.Null(), 400: Html, 409: Html } },
   }, async (req, reply) => {
     const b = req.body;
-    return formAction(reply, '/admin/users/new', async () => {
+    try {
       const u = await createUser(app, pageActor(req), {
         email: b.email, name: b.name || null, password: b.password || undefined, must_change_password: b.must_change_password === 'true',
         email_verified: b.email_verified === 'true', roles: (b.roles ?? []).filter(Boolean),
       });
-      return { message: b.password ? `Created ${u.email}.` : `Created ${u.email} and mailed an invitation.`, to: `/admin/users/${u.id}` };
-    });
+      setFlash(reply, 'success', b.password ? `Created ${u.email}.` : `Created ${u.email} and mailed an invitation.`);
+      return reply.redirect(`/admin/users/${u.id}`, 303);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.statusCode >= 500) throw err;
+      // the form again, filled in (never the password), with the reason and the 4xx status
+      const values = { email: b.email, name: b.name, roles: (b.roles ?? []).filter(Boolean), email_verified: b.email_verified === 'true', must_change_password: b.must_change_password === 'true' };
+      return renderAdmin(req, reply, 'user-new', 'users', 'Create a user', { roles: await roleNames(app), values, error: err.description }, err.statusCode);
+    }
   });
 
   app.get('/users/:id', { config: pageRoute, preHandler: read, schema: { hide: true, params: IdParam, response: { 200: Html } } }, async (req, reply) => {
