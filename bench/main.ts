@@ -9,6 +9,7 @@
 //   BENCH_PG_ASYNC_COMMIT=1 diagnosis only: synchronous_commit=off (is a target bound by WAL fsync?)
 //   BENCH_PG_STATEMENTS=1   diagnosis only: pg_stat_statements; prints each target's costliest statements
 //   BENCH_SERVER_ENV="K=V …" diagnosis only: extra environment for the Latchkey children
+//   BENCH_THREADS=1         diagnosis only: server CPU per request by thread (main, libuv pool, GC…)
 //   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -36,13 +37,21 @@ const RSS_GOAL_MB = 200;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const start = (ms: number, cpuMs: number) => `${secs(ms)} (CPU ${secs(cpuMs)})`;
 
+let threadsOf: () => Record<string, number> | undefined = () => undefined;
+
 async function runTarget(services: BenchServices, t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
   log(`target: ${t.name}`);
   try {
     const spec = { ...(await t.spec(p)), ...cpu };
+    const threads0 = threadsOf();
     const statements = process.env.BENCH_PG_STATEMENTS === '1';
     const result = await measure(spec, undefined, { beforeMeasured: statements ? () => services.sql('SELECT pg_stat_statements_reset()') : undefined });
     const verdict = t.goal.evaluate(result, b);
+    if (threads0) {
+      const t1 = threadsOf()!;
+      const per = Object.entries(t1).map(([k, v]) => [k, (v - (threads0[k] ?? 0)) / Math.max(1, result.total)] as const).filter(([, v]) => v > 0.005);
+      log(`  CPU ms/req by thread (incl. warm-up): ${per.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    }
     return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
   } catch (err) {
     if (!(err instanceof Skip)) log(`  ${t.name} failed: ${(err as Error).stack}`);
@@ -70,6 +79,7 @@ async function main() {
   log('starting Latchkey #1 (fresh database: migrations + seed)');
   const lk: ServerChild = await startLatchkey('latchkey #1', env);
   stops.push(lk.stop);
+  if (process.env.BENCH_THREADS === '1') threadsOf = lk.threadCpuMs;
   const prepared = await prepare(lk.url, env);
   log(`prepared: client ${prepared.client ? 'yes' : prepared.clientSkip}, admin token ${prepared.adminToken ? 'yes' : prepared.tokenSkip}`);
   const usersMs = await addUsers(services);
@@ -183,7 +193,7 @@ try {
 if (rows.length) {
   const out = table(rows);
   process.stdout.write('\n' + out + '\n\n');
-  const diagnosis = ['BENCH_SERVER_ENV', 'BENCH_PG_ASYNC_COMMIT', 'BENCH_PG_STATEMENTS', 'BENCH_PROFILE'].some((k) => process.env[k]);
+  const diagnosis = ['BENCH_THREADS', 'BENCH_SERVER_ENV', 'BENCH_PG_ASYNC_COMMIT', 'BENCH_PG_STATEMENTS', 'BENCH_PROFILE'].some((k) => process.env[k]);
   if (!only && !failed && !skip.size && !diagnosis) {
     const oidcVersion = (JSON.parse(readFileSync(path.join(root, 'bench/peers/node_modules/oidc-provider/package.json'), 'utf8')) as { version: string }).version;
     await writeResults(path.join(root, 'bench/RESULTS.md'), {

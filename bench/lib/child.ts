@@ -2,7 +2,7 @@
 // are their own: spawn, time until a readiness URL answers 200, read VmRSS
 // from /proc, stop with SIGTERM (SIGKILL after a grace period).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ServerChild {
   name: string;
@@ -16,21 +16,41 @@ export interface ServerChild {
   coldStartCpuMs: number;
   rssMb(): number;
   cpuMs(): number;
+  threadCpuMs(): Record<string, number>;
   /** peak resident set size so far (VmHWM) */
   peakRssMb(): number;
   stop(): Promise<void>;
 }
 
 /** user + system CPU time of a process (all its threads), in ms */
-export function cpuMsOf(pid: number): number {
+export function cpuMsOf(pid: number, file = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11], fields[12] = utime, stime (fields 14 and 15 of proc(5)), in clock ticks (100/s on Linux)
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return 0;
   }
+}
+
+/** CPU ms of a process's main (event-loop) thread and of its other threads (libuv pool, V8 GC/compiler) */
+export function threadCpuMs(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        // every thread is called "node": tell the main (event-loop) thread from the rest
+        const name = Number(tid) === pid ? 'main thread' : `other threads`;
+        out[name] = (out[name] ?? 0) + cpuMsOf(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+      } catch {
+        // thread ended
+      }
+    }
+  } catch {
+    // process ended
+  }
+  return out;
 }
 
 function statusField(pid: number, field: string): number {
@@ -97,6 +117,7 @@ export async function startChild(opts: {
     coldStartCpuMs,
     rssMb: () => statusField(pid, 'VmRSS'),
     cpuMs: () => cpuMsOf(pid),
+    threadCpuMs: () => threadCpuMs(pid),
     peakRssMb: () => statusField(pid, 'VmHWM'),
     async stop() {
       if (child.exitCode !== null || child.signalCode) return;
