@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestContext } from '../../test/fixture.ts';
 import { createUser } from '../../test/oauth.ts';
 import { effectiveAccess } from '../../rbac/effective-access.ts';
-import { adminUser } from '../testing.ts';
+import { accessTokenFor, adminUser } from '../testing.ts';
 
 type Json = Record<string, any>;
 
@@ -104,6 +104,25 @@ describe('admin API: roles and permissions', () => {
     assert.equal(await t.app.db.permission.count({ where: { name: 'billing:refund' } }), 0);
     const builtin = await t.app.db.permission.findUniqueOrThrow({ where: { name: 'users:read' } });
     assert.equal((await api('DELETE', `/permissions/${builtin.id}?cascade=true`)).statusCode, 409);
+  });
+
+  it('expresses admin > manager > operator by inheritance: an operator reads users but cannot change roles', async () => {
+    await create('h-operator', { permissions: ['admin:access', 'users:read', 'roles:read'] });
+    await create('h-manager', { permissions: ['users:write', 'roles:write'], inherits: ['h-operator'] });
+    const op = await createUser(t.app, { roles: ['h-operator'] });
+    const mgr = await createUser(t.app, { roles: ['h-manager'] });
+    const target = await createUser(t.app, { roles: ['user'] });
+    const opH = { authorization: `Bearer ${await accessTokenFor(t.app, op.user.id)}` };
+    const mgrH = { authorization: `Bearer ${await accessTokenFor(t.app, mgr.user.id)}` };
+    const as = (headers: object, method: string, url: string, payload?: object) => t.app.inject({ method: method as 'GET', url: `/admin/api${url}`, payload, headers: headers as Record<string, string> });
+    assert.equal((await as(opH, 'GET', '/users')).statusCode, 200);
+    assert.equal((await as(opH, 'GET', '/roles')).statusCode, 200);
+    assert.equal((await as(opH, 'PUT', `/users/${target.user.id}/roles`, { roles: ['h-operator'] })).statusCode, 403);
+    assert.equal((await as(opH, 'PATCH', `/users/${target.user.id}`, { name: 'x' })).statusCode, 403);
+    assert.equal((await as(opH, 'GET', '/audit')).statusCode, 403);
+    const promoted = await as(mgrH, 'PUT', `/users/${target.user.id}/roles`, { roles: ['h-operator'] });
+    assert.equal(promoted.statusCode, 200, promoted.body);
+    assert.deepEqual(promoted.json().roles, ['h-operator']);
   });
 
   it('lists roles and permissions with pagination', async () => {
