@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findClient } from '../clients/client-service.ts';
 import { getLoginFlow } from './login-flow.ts';
+import { redirectUriAllowed } from '../oauth/redirect-uri.ts';
 
 const allowed = new WeakMap<FastifyReply, Set<string>>();
 
@@ -37,7 +38,7 @@ async function redirectUriOf(app: FastifyInstance, returnTo: unknown): Promise<s
   const client = await findClient(app, clientId);
   if (!client || client.disabledAt) return null;
   const uri = q.get('redirect_uri') ?? (client.redirectUris.length === 1 ? client.redirectUris[0]! : null);
-  return uri && client.redirectUris.includes(uri) ? uri : null;
+  return uri && redirectUriAllowed(client, uri) ? uri : null;
 }
 
 /** For sign-in style pages (return_to or a login flow): allow the client the flow will end at. */

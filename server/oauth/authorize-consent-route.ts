@@ -10,6 +10,7 @@ import { getBrowserUser } from '../browser/browser-session.ts';
 import { csrfBody, verifyCsrf } from '../browser/csrf.ts';
 import { renderError } from '../browser/render.ts';
 import { audit } from '../audit/audit.ts';
+import { redirectUriAllowed } from './redirect-uri.ts';
 
 const Html = Type.String({ description: 'HTML page' });
 
@@ -31,7 +32,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return renderError(reply, 400, 'This request has expired', 'You signed out or changed accounts. Go back to the application and start again.');
     }
     const client = await findClient(app, pending.clientId);
-    if (!client || client.disabledAt || !client.redirectUris.includes(pending.redirectUri)) {
+    if (!client || client.disabledAt || !redirectUriAllowed(client, pending.redirectUri)) {
       return renderError(reply, 400, 'This application is no longer available', 'The application that asked for access has been changed or removed.');
     }
     const actor = { actorId: bu.user.id, actorEmail: bu.user.email, targetType: 'client', targetId: client.id };

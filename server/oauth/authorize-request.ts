@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Client } from '../db/generated/client.ts';
 import { findClient } from '../clients/client-service.ts';
 import { parseScope, userScopes } from './tokens/scopes.ts';
+import { redirectUriAllowed } from './redirect-uri.ts';
 
 export interface AuthorizeRequest {
   client: Client;
@@ -51,9 +52,9 @@ export async function parseAuthorizeRequest(app: FastifyInstance, query: Query):
 
   const given = single(query, 'redirect_uri');
   if (query.redirect_uri !== undefined && given === undefined) throw new AuthorizeFatal('The redirect URI of this request is invalid.');
-  // exact string match (RFC 9700 §4.1.3); omitted only when exactly one is registered (RFC 6749 §3.1.2.3)
+  // exact match (RFC 9700 §4.1.3; loopback ports per RFC 8252 §7.3); omitted only when exactly one is registered (RFC 6749 §3.1.2.3)
   const redirectUri = given ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-  if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+  if (!redirectUri || !redirectUriAllowed(client, redirectUri)) {
     throw new AuthorizeFatal('The redirect URI of this request is not registered for this application.');
   }
 

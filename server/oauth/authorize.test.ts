@@ -139,6 +139,23 @@ describe('GET /oauth/authorize', () => {
     assert.deepEqual(id.amr, ['pwd']);
   });
 
+  it('native apps: a loopback redirect URI registered without a port matches any port (RFC 8252 §7.3), nothing else does', async () => {
+    const app = await createClient(t.app, { name: 'CLI', public: true, firstParty: true, grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1/callback'] });
+    const { b } = await signedIn();
+    const ok = await b.get(authorizeUrl(base(app.clientId, { redirect_uri: 'http://127.0.0.1:53124/callback' })));
+    assert.equal(ok.statusCode, 303);
+    const back = new URL(location(ok));
+    assert.equal(back.origin + back.pathname, 'http://127.0.0.1:53124/callback');
+    const code = back.searchParams.get('code')!;
+    const tok = await tokenRequest(t.app, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:53124/callback', code_verifier: verifier }, { method: 'none', clientId: app.clientId });
+    assert.equal(tok.statusCode, 200, tok.body);
+    for (const bad of ['http://127.0.0.1:53124/other', 'http://localhost:53124/callback', 'https://127.0.0.1:53124/callback']) {
+      const res = await b.get(authorizeUrl(base(app.clientId, { redirect_uri: bad })));
+      assert.equal(res.statusCode, 400, bad);
+      assert.equal(res.headers.location, undefined);
+    }
+  });
+
   it('the code is bound to the PKCE verifier', async () => {
     const { b } = await signedIn();
     const res = await b.get(authorizeUrl(base(firstParty)));
