@@ -13,13 +13,13 @@
 //   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startServices, topStatements, type BenchServices } from './lib/services.ts';
+import { startServices, type BenchServices } from './lib/services.ts';
 import { embeddedColdStarts, latchkeyEnv, root, startLatchkey } from './lib/latchkey.ts';
-import { LOGIN_USERS, addLoginUsers, addUsers, prepare, type Prepared } from './lib/prepare.ts';
+import { LOGIN_USERS, addLoginUsers, addUsers, prepare } from './lib/prepare.ts';
 import { argon2Floor, bareFastify, oidcProvider } from './lib/baselines.ts';
-import { targets, CONNECTIONS, PASSWORD_CONNECTIONS, type Baselines, type Target } from './lib/targets.ts';
+import { targets, CONNECTIONS, PASSWORD_CONNECTIONS, type Baselines } from './lib/targets.ts';
 import { benchSeconds, measure, type LoadResult, type LoadSpec } from './lib/load.ts';
-import { Skip } from './lib/http.ts';
+import { runTarget } from './lib/run-target.ts';
 import { table, writeResults, type Row } from './lib/report.ts';
 import type { ServerChild } from './lib/child.ts';
 import { memoryBreakdown } from './lib/memory.ts';
@@ -36,29 +36,6 @@ const RSS_GOAL_MB = 200;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const start = (ms: number, cpuMs: number) => `${secs(ms)} (CPU ${secs(cpuMs)})`;
-
-let threadsOf: () => Record<string, number> | undefined = () => undefined;
-
-async function runTarget(services: BenchServices, t: Target, p: Prepared, b: Baselines, cpu: Pick<LoadSpec, 'cpuMs' | 'dbCpuMs'>): Promise<{ row: Row; spec?: LoadSpec; result?: LoadResult }> {
-  log(`target: ${t.name}`);
-  try {
-    const spec = { ...(await t.spec(p)), ...cpu };
-    const threads0 = threadsOf();
-    const statements = process.env.BENCH_PG_STATEMENTS === '1';
-    const result = await measure(spec, undefined, { beforeMeasured: statements ? () => services.sql('SELECT pg_stat_statements_reset()') : undefined });
-    const verdict = t.goal.evaluate(result, b);
-    if (threads0) {
-      const t1 = threadsOf()!;
-      const per = Object.entries(t1).map(([k, v]) => [k, (v - (threads0[k] ?? 0)) / Math.max(1, result.total)] as const).filter(([, v]) => v > 0.005);
-      log(`  CPU ms/req by thread (incl. warm-up): ${per.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
-    }
-    return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
-  } catch (err) {
-    if (!(err instanceof Skip)) log(`  ${t.name} failed: ${(err as Error).stack}`);
-    const reason = err instanceof Skip ? err.message : `error: ${(err as Error).message.split('\n')[0]}`;
-    return { row: { target: t.name, value: reason, goal: t.goal.text } };
-  }
-}
 
 async function main() {
   const seconds = benchSeconds();
@@ -79,7 +56,6 @@ async function main() {
   log('starting Latchkey #1 (fresh database: migrations + seed)');
   const lk: ServerChild = await startLatchkey('latchkey #1', env);
   stops.push(lk.stop);
-  if (process.env.BENCH_THREADS === '1') threadsOf = lk.threadCpuMs;
   const prepared = await prepare(lk.url, env);
   log(`prepared: client ${prepared.client ? 'yes' : prepared.clientSkip}, admin token ${prepared.adminToken ? 'yes' : prepared.tokenSkip}`);
   const usersMs = await addUsers(services);
@@ -122,17 +98,11 @@ async function main() {
   };
   for (const t of selected) {
     if (t.goal.vs === 'argon2') await argonFloor();
-    const { row, spec, result } = await runTarget(services, t, prepared, b, { cpuMs: lk.cpuMs, dbCpuMs: services.dbCpuMs });
+    const { row, spec, result } = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
     rows.push(row);
     if (spec && result) {
       measured.set(t.name, { spec, result });
       rssTrail.push(`${t.name} ${lk.rssMb().toFixed(0)} MB`);
-      log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}, CPU ${result.cpuMsPerReq?.toFixed(2)} ms/req; Latchkey RSS ${lk.rssMb().toFixed(0)} MB`);
-      if (process.env.BENCH_PG_STATEMENTS === '1') log(`  top statements:\n${await topStatements(services, result.total)}`);
-      if (process.env.BENCH_PROFILE === '1' && result.window) {
-        const [from, to] = result.window.map((t) => ((t - lk.spawnedAt) / 1000).toFixed(1));
-        log(`  profile window: node --import tsx bench/profile-summary.ts bench/profiles/CPU.*.${lk.pid}.0.*.cpuprofile 30 ${from}-${to}`);
-      }
     }
   }
   const rss = lk.rssMb();
