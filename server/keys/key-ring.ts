@@ -5,6 +5,7 @@
 import type { JWK } from 'jose';
 import type { Db } from '../db/client.ts';
 import type { Config } from '../config/config.ts';
+import type { KeyObject } from 'node:crypto';
 import { importPrivateKey, importPublicKey, type SigningKeyLike } from './key-material.ts';
 import { ensureSigningKeys } from './rotate-keys.ts';
 
@@ -23,6 +24,7 @@ export class KeyRing {
   private loadedAt = 0;
   private loading?: Promise<void>;
   private readonly imported = new Map<string, Promise<SigningKeyLike>>();
+  private readonly privateKeys = new Map<string, Promise<KeyObject>>();
 
   constructor(private readonly deps: { db: Db; config: Pick<Config, 'encryptionKey' | 'signingAlg'> }, private readonly ttlMs = TTL_MS) {}
 
@@ -50,13 +52,14 @@ export class KeyRing {
   }
 
   /** the key that signs new tokens */
-  async signingKey(): Promise<{ kid: string; alg: string; key: SigningKeyLike }> {
+  async signingKey(): Promise<{ kid: string; alg: string; key: KeyObject }> {
     const current = (await this.refresh()).find((k) => k.state === 'current');
     if (!current) throw new Error('no current signing key');
-    let key = this.imported.get(`priv:${current.kid}`);
+    let key = this.privateKeys.get(current.kid);
     if (!key) {
       key = importPrivateKey(current, this.deps.config.encryptionKey);
-      this.imported.set(`priv:${current.kid}`, key);
+      key.catch(() => this.privateKeys.delete(current.kid));
+      this.privateKeys.set(current.kid, key);
     }
     return { kid: current.kid, alg: current.alg, key: await key };
   }
