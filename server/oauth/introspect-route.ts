@@ -72,7 +72,7 @@ export const introspectRoute: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const { client, method } = await authenticateClient(request, request.body);
-    if (method === 'none') throw new InvalidClient('introspection requires a confidential client');
+    if (method === 'none') throw new InvalidClient('introspection requires a confidential client', true);
     const { token } = request.body;
     const answer = token.split('.').length === 3
       ? await introspectAccessToken(request.server, token)

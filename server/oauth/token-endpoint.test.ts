@@ -37,7 +37,9 @@ describe('POST /oauth/token: client authentication and errors', () => {
   });
 
   it('refuses unknown clients, missing auth, a confidential client without its secret, and a disabled client', async () => {
-    expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, { method: 'post', clientId: 'nope', clientSecret: 'x' }), 'invalid_client', 401);
+    const unknown = await tokenRequest(t.app, { grant_type: 'client_credentials' }, { method: 'post', clientId: 'nope', clientSecret: 'x' });
+    expectOAuthError(unknown, 'invalid_client', 401);
+    assert.ok(unknown.headers['www-authenticate'], 'every 401 carries a challenge');
     expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }), 'invalid_client', 401);
     expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, { method: 'none', clientId: cc.clientId }), 'invalid_client', 401);
     const off = await createClient(t.app, { grantTypes: ['client_credentials'] });

@@ -1,7 +1,8 @@
 // RFC 6749 §2.3 client authentication for the token, revocation and
 // introspection endpoints: client_secret_basic, client_secret_post, or none
 // (public clients identify themselves with client_id only). One method per
-// request (§2.3); every failure is the same 401 invalid_client.
+// request (§2.3); every failure is the same 401 invalid_client, always with a
+// WWW-Authenticate challenge (§5.2 requires it after Basic; it is harmless otherwise).
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../../db/generated/client.ts';
 import { findClient, verifyClientSecret } from '../../clients/client-service.ts';
@@ -40,7 +41,7 @@ export function readCredentials(request: FastifyRequest, body: { client_id?: str
     return { method: 'client_secret_basic', clientId, secret };
   }
   if (body.client_secret !== undefined) {
-    if (!body.client_id) throw new InvalidClient('client_id is required with client_secret');
+    if (!body.client_id) throw new InvalidClient('client_id is required with client_secret', true);
     return { method: 'client_secret_post', clientId: body.client_id, secret: body.client_secret };
   }
   if (body.client_id) return { method: 'none', clientId: body.client_id };
@@ -49,15 +50,14 @@ export function readCredentials(request: FastifyRequest, body: { client_id?: str
 
 export async function authenticateClient(request: FastifyRequest, body: { client_id?: string; client_secret?: string }): Promise<{ client: Client; method: ClientAuthMethod }> {
   const creds = readCredentials(request, body);
-  if (!creds) throw new InvalidClient('client authentication is required');
-  const basic = creds.method === 'client_secret_basic';
+  if (!creds) throw new InvalidClient('client authentication is required', true);
   const client = await findClient(request.server, creds.clientId);
   if (creds.method === 'none') {
     // a confidential client must prove itself; a public one has nothing to prove
-    if (!client || !client.public || client.disabledAt) throw new InvalidClient('unknown client or client authentication failed');
+    if (!client || !client.public || client.disabledAt) throw new InvalidClient('unknown client or client authentication failed', true);
     return { client, method: 'none' };
   }
   const ok = !!client && !client.public && verifyClientSecret(client, creds.secret ?? '');
-  if (!ok || client!.disabledAt) throw new InvalidClient('unknown client or client authentication failed', basic);
+  if (!ok || client!.disabledAt) throw new InvalidClient('unknown client or client authentication failed', true);
   return { client: client!, method: creds.method };
 }
