@@ -12,6 +12,7 @@ import { sha256 } from '../security/crypto.ts';
 import { OAuthErrorSchema } from './token/token-schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../db/generated/client.ts';
+import { rateLimits } from '../security/rate-limit.ts';
 
 const looksLikeJwt = (t: string) => t.split('.').length === 3;
 
@@ -31,6 +32,7 @@ async function revokeAccessToken(app: FastifyInstance, client: Client, token: st
 
 export const revokeRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/oauth/revoke', {
+    config: { rateLimit: rateLimits.introspect },
     schema: {
       tags: ['oauth'], summary: 'Token revocation (RFC 7009)', consumes: ['application/x-www-form-urlencoded'],
       body: Type.Object({
