@@ -8,6 +8,7 @@ import { canonicalEmail } from './email.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { EmailNotVerified, InvalidGrant } from '../http/errors.ts';
 import { assertNotLocked, clearSignInFailures, recordSignInFailure } from '../security/lockout.ts';
+import { isMfaEnabled } from '../mfa/challenge.ts';
 
 const hashers = new WeakMap<object, PasswordHasher>();
 function hasher(app: FastifyInstance): PasswordHasher {
@@ -32,7 +33,9 @@ export async function verifyPasswordLogin(app: FastifyInstance, input: { email: 
     await recordSignInFailure(app, { email, userId: user.id, ip: input.ip });
     throw new InvalidGrant('invalid email or password');
   }
-  await clearSignInFailures(app, email);
+  // a right password alone does not end a failure streak while a second factor is still to come:
+  // the TOTP step clears it (else password + wrong codes, again and again, would never lock)
+  if (!(await isMfaEnabled(app, user.id))) await clearSignInFailures(app, email);
   if (hasher(app).needsRehash(user.passwordHash!)) {
     // parameters changed since this hash was made: upgrade it now that we know the password
     const passwordHash = await hasher(app).hash(String(input.password));

@@ -10,7 +10,7 @@ import { decrypt, deriveKey, encrypt } from '../security/crypto.ts';
 import { sendTotpMail } from '../accounts/account-mail.ts';
 import { matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
 import { replaceRecoveryCodes, useRecoveryCode } from './recovery-codes.ts';
-import { assertNotLocked as assertAccountNotLocked, recordSignInFailure } from '../security/lockout.ts';
+import { assertNotLocked as assertAccountNotLocked, clearSignInFailures, recordSignInFailure } from '../security/lockout.ts';
 
 export const ISSUER_NAME = 'Latchkey';
 const MAX_FAILURES = 10; // per user per window: 10 guesses of 10^6 codes
@@ -96,9 +96,13 @@ export type SecondFactor = { code?: string; recoveryCode?: string };
 export async function verifySecondFactor(app: FastifyInstance, user: MfaUser, factor: SecondFactor, ip?: string, opts: { signIn?: boolean } = {}): Promise<'otp' | 'recovery'> {
   await assertAccountNotLocked(app, user.email);
   await assertNotLocked(app, user.id);
-  if (factor.code && (await acceptTotp(app, user.id, factor.code, true))) return 'otp';
+  if (factor.code && (await acceptTotp(app, user.id, factor.code, true))) {
+    if (opts.signIn) await clearSignInFailures(app, user.email); // the sign-in is complete
+    return 'otp';
+  }
   if (factor.recoveryCode && (await isEnabled(app, user.id)) && (await useRecoveryCode(app, user.id, factor.recoveryCode))) {
     await recordAudit(app, { action: 'mfa.recovery_code_used', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip });
+    if (opts.signIn) await clearSignInFailures(app, user.email);
     return 'recovery';
   }
   // two counters: ours is never cleared by a correct password (an attacker who

@@ -90,3 +90,24 @@ test('backoff doubles with each further failure, capped; the lock lives in the S
     await t.close();
   }
 });
+
+test('wrong TOTP codes count too: the right password plus wrong codes, again and again, locks the account', async () => {
+  const { generate } = await import('otplib');
+  const { setupTotp, enableTotp, verifySecondFactor } = await import('../mfa/totp-service.ts');
+  const t = await createTestApp({ env });
+  try {
+    const { email, password, user } = await createUser(t.app);
+    const { secret } = await setupTotp(t.app, user);
+    await enableTotp(t.app, user, await generate({ secret }));
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await attempt(t.app, email, password)).status, 200, `round ${i}: the password is right`);
+      await assert.rejects(verifySecondFactor(t.app, user, { code: '000000' }, '10.0.0.1', { signIn: true }), (err: HttpError) => err.statusCode === 400 || err.statusCode === 401);
+    }
+    const locked = await attempt(t.app, email, password);
+    assert.equal(locked.status, 429, 'the password step is locked after 3 wrong codes');
+    await assert.rejects(verifySecondFactor(t.app, user, { code: await generate({ secret }) }, '10.0.0.1', { signIn: true }), (err: HttpError) => err.statusCode === 429);
+    assert.equal(await t.app.db.auditEvent.count({ where: { action: 'account.locked', targetId: user.id } }), 1);
+  } finally {
+    await t.close();
+  }
+});
