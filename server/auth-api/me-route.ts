@@ -22,7 +22,7 @@ export const meRoute: FastifyPluginAsyncTypebox = async (app) => {
     const auth = request.auth!;
     if (!auth.userId) throw new Forbidden('this token does not act for a user');
     // one plain query on the hot path (a Prisma include would be two)
-    const [user] = await request.server.db.$queryRaw<Array<{ id: string; email: string; name: string | null; email_verified: boolean; disabled: boolean; mfa_enabled: boolean }>>`
+    const [user] = await request.server.db.$queryRaw<Array<{ id: string; email: string; name: string | null; email_verified: boolean; disabled: boolean; mfa_enabled: boolean }>>`/* prepared:auth_me */
       SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL AS email_verified, u.disabled_at IS NOT NULL AS disabled, m.enabled_at IS NOT NULL AS mfa_enabled
       FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id WHERE u.id = ${auth.userId}::uuid`;
     if (!user || user.disabled) throw new InvalidToken();

@@ -13,8 +13,19 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
     connectionTimeoutMillis: 2000,
     idleTimeoutMillis: 30_000,
     statement_timeout: 10_000,
-  });
+  }, { statementNameGenerator: preparedStatementName });
   return new PrismaClient({ adapter });
+}
+
+/**
+ * Raw queries that begin with `/* prepared:NAME *\/` run as named prepared
+ * statements, planned once per connection: the refresh-token rotation spends
+ * as long in planning as in execution otherwise. Only hand-written hot queries
+ * opt in (their text never changes under a name); everything else stays unnamed.
+ */
+function preparedStatementName(query: { sql: string }): string {
+  const m = /^\/\* prepared:([a-z0-9_]+) \*\//.exec(query.sql);
+  return (m ? `lk_${m[1]}` : undefined) as string;
 }
 
 // Prisma connection errors, socket errors, and the SQLSTATEs of a server that is

@@ -9,7 +9,7 @@ export interface EffectiveAccess {
 }
 
 export async function effectiveAccess(db: Db, userId: string): Promise<EffectiveAccess> {
-  const rows = await db.$queryRaw<Array<{ kind: string; name: string }>>`
+  const rows = await db.$queryRaw<Array<{ kind: string; name: string }>>`/* prepared:effective_access */
     WITH RECURSIVE held(id) AS (
       SELECT role_id FROM user_roles WHERE user_id = ${userId}::uuid
       UNION

@@ -45,7 +45,7 @@ export async function rotateRefreshToken(
   const expires = new Date(Date.now() + app.config.refreshTokenTtl * 1000);
   // one round trip: rotate, insert the successor, touch the session, and read
   // the user with their effective roles and permissions (recursive, cycle-safe)
-  const rows = await app.db.$queryRaw<Rotated[]>`
+  const rows = await app.db.$queryRaw<Rotated[]>`/* prepared:rotate_refresh_token */
     WITH RECURSIVE old AS (
       UPDATE refresh_tokens rt SET rotated_at = now(), replaced_by_id = ${next.id}::uuid
       FROM sessions s
