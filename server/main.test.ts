@@ -41,7 +41,8 @@ async function startServer(env: Record<string, string>): Promise<Running> {
 async function waitReady(s: Running, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
   for (;;) {
-    const r = await fetch(`http://127.0.0.1:${s.port}/readyz`).catch(() => undefined);
+    // our own "ready" line first: another test's server may have taken the port meanwhile
+    const r = s.output().includes('Latchkey ready at') ? await fetch(`http://127.0.0.1:${s.port}/readyz`).catch(() => undefined) : undefined;
     if (r?.status === 200) return Date.now() - t0;
     const code = await Promise.race([s.exited, new Promise((r) => setTimeout(() => r('running'), 100))]);
     if (code !== 'running') throw new Error(`server exited (${code}):\n${s.output()}`);
@@ -73,6 +74,20 @@ describe('server process', () => {
     assert.ok(ms < 30_000);
     assert.equal(await s.stop('SIGTERM'), 0);
     assert.match(s.output(), /"msg":"stopped"/);
+  });
+
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-main-'));
+    await chmod(dataDir, 0o755);
+    const s = await startServer({ DATA_DIR: dataDir });
+    // the embedded Postgres is up and migrations are about to run
+    while (!s.output().includes('using embedded PostgreSQL')) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await s.stop('SIGTERM'), 0);
+    assert.doesNotMatch(s.output(), /Latchkey ready/);
+    // the embedded Postgres it may have started is gone too: a new start on the same folder works
+    const again = await startServer({ DATA_DIR: dataDir });
+    await waitReady(again);
+    assert.equal(await again.stop('SIGTERM'), 0);
   });
 
   it('with embedded defaults keeps its data across a restart', async () => {
