@@ -108,6 +108,8 @@ export function requireBrowserUser(permission?: string): preHandlerAsyncHookHand
   return async function requireBrowserUserHook(request, reply) {
     const bu = await getBrowserUser(request);
     if (!bu) return reply.redirect(loginUrlFor(request), 303);
+    // an administrator set a temporary password: nothing but /account until it is changed
+    if (bu.user.mustChangePassword && !request.url.startsWith('/account')) return reply.redirect('/account#password', 303);
     if (permission) {
       const { permissions } = await browserAccess(request, bu.user.id);
       if (!permissions.includes(permission)) return renderForbidden(request, reply);

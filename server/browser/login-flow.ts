@@ -3,6 +3,7 @@
 // browser) with the pending user, the methods passed so far and where to go
 // afterwards. /mfa (ACCOUNTS) reads it with getLoginFlow and, after the code
 // checks out, calls finishBrowserLogin, which starts the session and redirects.
+import { setFlash } from './flash.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../db/generated/client.ts';
 import { randomToken, sha256 } from '../security/crypto.ts';
@@ -71,5 +72,9 @@ export async function finishBrowserLogin(
   const returnTo = flow && flow.userId === opts.user.id ? flow.returnTo : returnToOrDefault(opts.returnTo, request.server.config.issuer);
   const session = await startBrowserSession(request, reply, { user: opts.user, amr: opts.amr });
   await audit(request, { action: 'login.succeeded', actorId: opts.user.id, actorEmail: opts.user.email, targetType: 'session', targetId: session.id, details: { via: 'browser', amr: opts.amr } });
+  if (opts.user.mustChangePassword) {
+    setFlash(reply, 'info', 'You signed in with a temporary password. Choose a new password to continue.');
+    return void reply.redirect('/account#password', 303);
+  }
   reply.redirect(returnTo, 303);
 }
