@@ -70,6 +70,8 @@ test('registration refuses policy violations and bad input with 400 and creates 
     [{ email: 'not-an-email', password: PW }, /email/],
     [{ password: PW }, /email/],
     [{ email: 'p6@example.test' }, /password/],
+    // a bidi override would let a name display as something else (in the admin console, in mail)
+    [{ email: 'p7@example.test', password: PW, name: 'Eve \u202Enimda' }, /name: Use letters/],
   ];
   for (const [body, why] of cases) {
     const res = await post('/auth/register', body);

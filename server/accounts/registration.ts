@@ -9,6 +9,7 @@ import { InvalidRequest } from '../http/errors.ts';
 import { canonicalEmail, isValidEmail, normalizeEmail } from './email.ts';
 import { passwordHasher } from './hasher.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
+import { cleanDisplayName } from './display-name.ts';
 import { sendRegisterAttemptMail, sendVerificationMail } from './account-mail.ts';
 import { uniformTime } from '../security/uniform-time.ts';
 
@@ -28,7 +29,9 @@ export function registerUser(app: FastifyInstance, input: Registration, ip?: str
 async function register(app: FastifyInstance, input: Registration, ip?: string): Promise<void> {
   if (!isValidEmail(input.email)) throw new InvalidRequest('email is not a valid email address', { details: [{ field: 'body.email', message: 'is not a valid email address' }] });
   const email = normalizeEmail(input.email);
-  const name = input.name?.normalize('NFC').trim() || null;
+  const checkedName = cleanDisplayName(input.name);
+  if (!checkedName.ok) throw new InvalidRequest(`name: ${checkedName.message}`, { details: [{ field: 'body.name', message: checkedName.message }] });
+  const name = checkedName.name;
   assertPasswordPolicy(input.password, { email, name });
   const hash = await passwordHasher(app).hash(input.password);
 
