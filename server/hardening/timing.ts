@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 export interface Comparison {
   known: number;
   unknown: number;
-  /** median(known) - median(unknown), ms */
+  /** median of the paired differences known_i - unknown_i, ms (pairs taken back to back cancel a busy neighbour's drift) */
   diff: number;
   samples: number;
 }
@@ -39,9 +39,7 @@ export async function compareTimings(known: (i: number) => Promise<unknown>, unk
       a.push(await time(() => known(i)));
     }
   }
-  const k = median(a);
-  const u = median(b);
-  return { known: k, unknown: u, diff: k - u, samples: n };
+  return { known: median(a), unknown: median(b), diff: median(a.map((x, i) => x - b[i]!)), samples: n };
 }
 
 /**
