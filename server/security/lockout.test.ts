@@ -111,3 +111,27 @@ test('wrong TOTP codes count too: the right password plus wrong codes, again and
     await t.close();
   }
 });
+
+test('an admin unlocks through the admin API; a plain user may not', async () => {
+  const { login } = await import('../test/oauth.ts');
+  const t = await createTestApp({ env });
+  try {
+    const admin = await createUser(t.app, { roles: ['admin'] });
+    const plain = await createUser(t.app, { roles: ['user'] });
+    const victim = await createUser(t.app);
+    for (let i = 0; i < 3; i++) await attempt(t.app, victim.email, 'wrong password!');
+    assert.equal((await attempt(t.app, victim.email, victim.password)).status, 429);
+    const url = `/admin/api/users/${victim.user.id}/unlock`;
+    const asPlain = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${(await login(t.app, plain.email, plain.password)).access_token}` } });
+    assert.equal(asPlain.statusCode, 403);
+    assert.equal((await attempt(t.app, victim.email, victim.password)).status, 429, 'still locked');
+    const res = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${(await login(t.app, admin.email, admin.password)).access_token}` } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { unlocked: true });
+    assert.equal((await attempt(t.app, victim.email, victim.password)).status, 200);
+    const audit = await t.app.db.auditEvent.findFirst({ where: { action: 'account.unlocked', targetId: victim.user.id } });
+    assert.equal(audit?.actorId, admin.user.id);
+  } finally {
+    await t.close();
+  }
+});
