@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../test/fixture.ts';
 import { RedisStore } from '../store/redis-store.ts';
+import { startRedisServer } from '../test/redis-server.ts';
 import { rateLimits } from './rate-limit.ts';
 
 const limitsEnv = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '3/1m', RATE_LIMIT_ACCOUNT: '4/1m', RATE_LIMIT_REGISTER: '2/1m' };
@@ -130,5 +131,21 @@ test('the real endpoints carry their limits (sign-in, token, refresh, registrati
     assert.ok(used.size >= 8, `only ${[...used.keys()].join(', ')} exist`);
   } finally {
     await t.close();
+  }
+});
+
+test('with Redis down a limited route fails closed (503), it is not left unlimited', async () => {
+  const redis = await startRedisServer();
+  const t = await createTestApp({ env: limitsEnv, setup: routes, store: new RedisStore(redis.url, `rl-outage:${randomUUID()}:`) });
+  try {
+    assert.equal((await post(t.app, '/t/login')).statusCode, 200);
+    await redis.stop();
+    const res = await post(t.app, '/t/login');
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().error, 'temporarily_unavailable');
+    assert.equal((await post(t.app, '/t/free')).statusCode, 200, 'routes without a limit do not need Redis for it');
+  } finally {
+    await t.close();
+    await redis.stop();
   }
 });

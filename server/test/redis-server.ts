@@ -34,7 +34,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     await waitForPort(p, 10_000);
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return; // already stopped (killed: exitCode stays null)
     const c = child;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
