@@ -38,7 +38,10 @@ test('SIGTERM under load: in-flight sign-ins complete, new connections refused, 
     assert.equal(received(), inflight.length, 'all requests reached the server');
     sigtermAt = performance.now();
     const exited = s.stop('SIGTERM');
-    await new Promise((r) => setTimeout(r, 30));
+    // a new connection once the server has begun its shutdown (a busy machine may take a while to deliver the signal)
+    const t1 = performance.now();
+    while (!/"msg":"shutting down"/.test(s.output()) && performance.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 100));
     const late = await fetch(`${s.url}/healthz`).then((r) => r.status, (err: Error) => (err.cause as { code?: string })?.code ?? err.message);
 
     const results = await Promise.all(inflight);
