@@ -1,20 +1,7 @@
-// Shared response schemas of the first-party JSON API (allow-lists).
-import { Type } from '@sinclair/typebox';
+// Shared response schemas of the first-party JSON API (allow-lists). /auth/*
+// answers are OAuth shaped, so they reuse the token endpoint's schemas.
+import { OAuthErrorSchema } from '../oauth/token/token-schemas.ts';
 
-export const TokenPair = Type.Object({
-  access_token: Type.String(),
-  refresh_token: Type.Optional(Type.String()),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer(),
-  scope: Type.Optional(Type.String()),
-  id_token: Type.Optional(Type.String()),
-});
+export { TokenResponseSchema as TokenPair, OAuthErrorSchema as ApiError } from '../oauth/token/token-schemas.ts';
 
-export const ApiError = Type.Object({
-  error: Type.String(),
-  error_description: Type.Optional(Type.String()),
-  mfa_token: Type.Optional(Type.String()),
-  details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-});
-
-export const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError };
+export const errors = { 400: OAuthErrorSchema, 401: OAuthErrorSchema, 403: OAuthErrorSchema, 404: OAuthErrorSchema };

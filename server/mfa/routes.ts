@@ -8,19 +8,12 @@ import { bearerUser } from './bearer-user.ts';
 import { disableTotp, enableTotp, regenerateRecoveryCodes, setupTotp } from './totp-service.ts';
 import { finishMfaLogin } from './finish-mfa-login.ts';
 import { rateLimits } from '../security/rate-limit.ts';
+import { TokenResponseSchema } from '../oauth/token/token-schemas.ts';
 
 const Code = Type.String({ minLength: 1, maxLength: 20 });
 const RecoveryCode = Type.String({ minLength: 1, maxLength: 40 });
 const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() }, { additionalProperties: true });
 const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String(), { minItems: 10, maxItems: 10 }) });
-const Tokens = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer(),
-  scope: Type.Optional(Type.String()),
-  refresh_token: Type.Optional(Type.String()),
-  id_token: Type.Optional(Type.String()),
-});
 const bearer = [{ bearer: [] }];
 const errors = { 400: OAuthError, 401: OAuthError, 403: OAuthError, 409: OAuthError, 429: OAuthError };
 
@@ -62,7 +55,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['mfa'],
       summary: 'Finish a sign-in that answered 403 mfa_required: mfa_token plus a TOTP code or a recovery code',
       body: Type.Object({ mfa_token: Type.String({ minLength: 1, maxLength: 200 }), code: Type.Optional(Code), recovery_code: Type.Optional(RecoveryCode) }),
-      response: { 200: Tokens, ...errors },
+      response: { 200: TokenResponseSchema, ...errors },
     },
   }, async (request, reply) => {
     const { mfa_token, code, recovery_code } = request.body;
