@@ -6,7 +6,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import swagger from '@fastify/swagger';
@@ -24,13 +23,14 @@ import { oauthPlugin } from './oauth/oauth-plugin.ts';
 import { authApiPlugin } from './auth-api/auth-api-plugin.ts';
 import { browserPlugin } from './browser/plugin.ts';
 import { mailPlugin } from './mail/plugin.ts';
+import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
+import { corsPlugin } from './security/cors.ts';
+import { securityHeadersPlugin } from './security/security-headers.ts';
+import { inputGuardPlugin } from './security/input-guard.ts';
+import { frameworkErrors } from './security/framework-errors.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { mfaRoutes } from './mfa/routes.ts';
 import { accountPagesPlugin } from './accounts/pages/index.ts';
-import { rateLimitPluginLatchkey } from './security/rate-limit.ts';
-import { corsPlugin } from './security/cors.ts';
-import { inputGuardPlugin } from './security/input-guard.ts';
-import { frameworkErrors } from './security/framework-errors.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -73,25 +73,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
 
   await app.register(formbody);
   await app.register(cookie, { secret: deriveKey(config.encryptionKey, 'cookie').toString('base64') });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        upgradeInsecureRequests: config.issuer.startsWith('https:') ? [] : null,
-      },
-    },
-    hsts: config.issuer.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-  });
+  await app.register(securityHeadersPlugin);
   await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/public/', maxAge: '1h', index: false });
   const viewsDir = path.join(root, 'views');
   await app.register(view, {

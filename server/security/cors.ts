@@ -25,6 +25,8 @@ export function isCorsPath(url: string): boolean {
 
 export const corsPlugin = fp(async function corsAllowList(app: FastifyInstance) {
   const allowed = new Set(app.config.corsOrigins.map((o) => o.replace(/\/$/, '')));
+  // no origin allowed: no CORS headers anywhere, and no per-request work for them
+  if (allowed.size === 0) return;
   const base: FastifyCorsOptions = {
     methods: ['GET', 'POST'],
     allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
