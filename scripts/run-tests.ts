@@ -29,6 +29,17 @@ await chmod(dataDir, 0o755); // Postgres runs as the user `postgres` when we are
 const postgres = await startEmbeddedPostgres({ dataDir, database: 'latchkey_template' });
 const redis = await startRedisServer();
 let code = 1;
+// Ctrl-C or a CI timeout: stop the services we started before leaving
+let child: ReturnType<typeof spawn> | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    child?.kill(signal);
+    await redis.stop().catch(() => {});
+    await postgres.stop().catch(() => {});
+    await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    process.exit(130);
+  });
+}
 try {
   const template = createDb(postgres.url, { poolSize: 2 });
   await migrate(postgres.url, { afterMigrate: () => seedBuiltins(template) });
@@ -44,8 +55,8 @@ try {
   };
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
   code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit' });
-    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+    child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit' });
+    child!.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
 } finally {
   await redis.stop();
