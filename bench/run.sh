@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null 2>&1 || bash scripts/ensure-deps.sh
 [ -d node_modules ] || npm install --no-audit --no-fund
 [ -d bench/peers/node_modules/oidc-provider ] || npm ci --prefix bench/peers --no-audit --no-fund
-node scripts/prisma-generate.mjs
+node scripts/prisma-generate.mjs && node scripts/build.mjs
 exec node --import tsx bench/main.ts "$@"

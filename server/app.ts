@@ -1,6 +1,5 @@
 // Builds the Fastify app from encapsulated plugins. No port is opened here
 // (main.ts does that), so tests build the app and call app.inject().
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Eta } from 'eta';
 import type { Services } from './services.ts';
+import { publicDir, viewsDir } from './paths.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { instrumentRequests } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -32,7 +32,6 @@ import { accountRoutes } from './accounts/routes.ts';
 import { mfaRoutes } from './mfa/routes.ts';
 import { accountPagesPlugin } from './accounts/pages/index.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(services: Services, opts: { logger?: FastifyServerOptions['logger'] | FastifyBaseLogger } = {}): Promise<FastifyInstance> {
@@ -74,8 +73,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   await app.register(formbody);
   await app.register(cookie, { secret: deriveKey(config.encryptionKey, 'cookie').toString('base64') });
   await app.register(securityHeadersPlugin);
-  await app.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/public/', maxAge: '1h', index: false });
-  const viewsDir = path.join(root, 'views');
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/public/', maxAge: '1h', index: false });
   await app.register(view, {
     engine: { eta: new Eta({ views: viewsDir, cache: config.env === 'production', autoEscape: true }) },
     root: viewsDir,

@@ -17,10 +17,10 @@ interface Running {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-async function startServer(env: Record<string, string>): Promise<Running> {
+async function startServer(env: Record<string, string>, args = ['--import', 'tsx', 'server/main.ts']): Promise<Running> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,6 +74,24 @@ describe('server process', () => {
     assert.ok(ms < 30_000);
     assert.equal(await s.stop('SIGTERM'), 0);
     assert.match(s.output(), /"msg":"stopped"/);
+  });
+
+  it('runs from the bundle that `npm start` builds', async () => {
+    const build = spawn(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+    assert.equal(await new Promise((r) => build.on('exit', r)), 0);
+    const s = await startServer({
+      DATABASE_URL: await createTestDatabase(),
+      REDIS_URL: process.env.TEST_REDIS_URL!,
+      REDIS_PREFIX: `main-bundle:${Date.now()}:`,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    }, ['dist/main.mjs']);
+    await waitReady(s);
+    // views, static files and migrations resolve from the bundle's folder too
+    const page = await fetch(`http://127.0.0.1:${s.port}/login`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<form/);
+    assert.equal((await fetch(`http://127.0.0.1:${s.port}/public/style.css`)).status, 200);
+    assert.equal(await s.stop('SIGTERM'), 0);
   });
 
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {

@@ -3,24 +3,35 @@
 // common leaked passwords shipped in @zxcvbn-ts/language-common
 // ("passwords-common"), the person's own email or name, and anything zxcvbn
 // estimates as too guessable (score < 2, i.e. under ~10^6 guesses).
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { InvalidRequest } from '../http/errors.ts';
 
 export const MIN_LENGTH = 10;
 export const MAX_LENGTH = 256;
 export const MIN_SCORE = 2;
 
-const leaked = new Set<string>(common.dictionary['passwords-common']!.map((p) => String(p).toLowerCase()));
-/** size of the shipped common-password list (reported in the issue note and README) */
-export const LEAKED_LIST_SIZE = leaked.size;
+// The dictionaries cost about 50 MB and most of a second to load: only a
+// process that checks a password pays for them, on its first check.
+const require = createRequire(import.meta.url);
+let engine: { leaked: Set<string>; zxcvbn: ZxcvbnFactory } | undefined;
 
-const zxcvbn = new ZxcvbnFactory({
-  translations: en.translations,
-  graphs: common.adjacencyGraphs,
-  dictionary: { ...common.dictionary, ...en.dictionary },
-});
+function load(): NonNullable<typeof engine> {
+  if (engine) return engine;
+  const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  engine = {
+    leaked: new Set<string>(common.dictionary['passwords-common']!.map((p) => String(p).toLowerCase())),
+    zxcvbn: new ZxcvbnFactory({ translations: en.translations, graphs: common.adjacencyGraphs, dictionary: { ...common.dictionary, ...en.dictionary } }),
+  };
+  return engine;
+}
+
+/** size of the shipped common-password list (reported in the issue note and README) */
+export function leakedListSize(): number {
+  return load().leaked.size;
+}
 
 export interface PasswordCheck {
   ok: boolean;
@@ -46,6 +57,7 @@ export function checkPassword(password: string, ctx: PasswordContext = {}): Pass
   const email = ctx.email?.toLowerCase().trim();
   const personal = [email, email?.split('@')[0], ctx.name?.toLowerCase().trim()].filter((v): v is string => Boolean(v && v.length >= 3));
   if (personal.includes(lower)) problems.push('Do not use your email address or name as your password.');
+  const { leaked, zxcvbn } = load();
   if (leaked.has(lower)) problems.push('This password is on a list of commonly used passwords that attackers try first.');
   // zxcvbn's cost grows with length; the first 100 characters are enough to judge
   const result = zxcvbn.check(password.slice(0, 100), personal);

@@ -8,7 +8,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
-export const migrationsDir = path.resolve(import.meta.dirname, '../../prisma/migrations');
+import { migrationsDir } from '../paths.ts';
+
+export { migrationsDir };
 const LOCK_KEY = 7_243_551_001; // arbitrary, constant across versions
 
 const createTable = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

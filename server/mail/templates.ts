@@ -2,8 +2,8 @@
 // <name>.txt.eta), so every mail has an HTML and a plain-text part. Links in
 // mail are always absolute and built from ISSUER (never from a request's Host
 // header, which an attacker controls: "password reset poisoning").
-import path from 'node:path';
 import { Eta } from 'eta';
+import { viewsDir } from '../paths.ts';
 
 export const templates = {
   'verify-email': 'Confirm your email address',
@@ -29,8 +29,6 @@ export interface RenderedMail {
   html: string;
   text: string;
 }
-
-const viewsDir = path.resolve(import.meta.dirname, '../../views');
 
 export class MailRenderer {
   private readonly html: Eta;
