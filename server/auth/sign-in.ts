@@ -49,7 +49,11 @@ export async function finishSignIn(
   const access = input.access ?? (await effectiveAccess(app.db, input.user.id));
   // an invalid scope fails before the session is written
   const scope = userScopes(input.client, input.scope, access.permissions);
-  const session = await createSession(app, { userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'] });
+  const includeRefresh = input.client.grantTypes.includes('refresh_token');
+  const session = await createSession(app, {
+    userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'],
+    refreshScope: includeRefresh ? scope : undefined,
+  });
   const [tokens] = await Promise.all([issueTokens(app, {
     client: input.client,
     user: input.user,
@@ -59,7 +63,8 @@ export async function finishSignIn(
     nonce: input.nonce,
     resource: input.resource,
     access,
-    includeRefresh: input.client.grantTypes.includes('refresh_token'),
+    includeRefresh,
+    refreshToken: session.refreshToken,
   }), audit(request, { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, targetType: 'session', targetId: session.id, details: { client_id: input.client.id, amr: input.amr } })]);
   return tokens;
 }

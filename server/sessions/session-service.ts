@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Session } from '../db/generated/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { markSessionRevoked, sessionMarker } from './revocation-markers.ts';
+import { newRefreshToken } from '../oauth/tokens/refresh-tokens.ts';
 
 export type { Session };
 
@@ -18,6 +19,8 @@ export interface NewSession {
   ip?: string;
   userAgent?: string;
   authTime?: Date;
+  /** issue the family's first refresh token with these scopes in the same write */
+  refreshScope?: string[];
 }
 
 export interface Actor {
@@ -26,8 +29,14 @@ export interface Actor {
   ip?: string | null;
 }
 
-export async function createSession(app: FastifyInstance, input: NewSession): Promise<Session> {
+/**
+ * A new session and, with `refreshScope`, its first refresh token in ONE write:
+ * a sign-in either creates both or nothing, even if Postgres fails halfway.
+ */
+export async function createSession(app: FastifyInstance, input: NewSession): Promise<Session & { refreshToken?: string }> {
   const now = new Date();
+  const expiresAt = new Date(now.getTime() + app.config.refreshTokenTtl * 1000);
+  const rt = input.refreshScope ? newRefreshToken() : undefined;
   const [session] = await Promise.all([
     app.db.session.create({
       data: {
@@ -37,12 +46,13 @@ export async function createSession(app: FastifyInstance, input: NewSession): Pr
         authTime: input.authTime ?? now,
         ip: input.ip ?? null,
         userAgent: input.userAgent?.slice(0, 512) ?? null,
-        expiresAt: new Date(now.getTime() + app.config.refreshTokenTtl * 1000),
+        expiresAt,
+        ...(rt ? { refreshTokens: { create: [{ id: rt.id, tokenHash: rt.hash, scope: input.refreshScope!.join(' '), expiresAt }] } } : {}),
       },
     }),
     app.db.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } }),
   ]);
-  return session;
+  return Object.assign(session, { refreshToken: rt?.token });
 }
 
 export async function revokeSession(app: FastifyInstance, sessionId: string, reason: string, actor: Actor = {}): Promise<boolean> {

@@ -39,15 +39,20 @@ export const authorizationCodeGrant: Grant = {
     ]);
     if (!user || user.disabledAt || !browserActive) throw invalid();
     const authTime = new Date(data.authTime);
-    const session = await createSession(app, { userId: user.id, clientId: client.id, amr: data.amr, authTime, ip: request.ip, userAgent: request.headers['user-agent'] });
-    await markCodeUsed(app, params.code, session.id);
     // permission scopes the user no longer holds are dropped (RFC 6749 §3.3)
     const scope = data.scope.filter((s) => !s.includes(':') || client.firstParty || access.permissions.includes(s));
+    const includeRefresh = client.grantTypes.includes('refresh_token');
+    const session = await createSession(app, {
+      userId: user.id, clientId: client.id, amr: data.amr, authTime, ip: request.ip, userAgent: request.headers['user-agent'],
+      refreshScope: includeRefresh ? scope : undefined,
+    });
+    await markCodeUsed(app, params.code, session.id);
     return issueTokens(app, {
       client, user, session, scope, access,
       amr: data.amr, authTime, nonce: data.nonce,
       resource: data.resource ?? params.resource,
-      includeRefresh: client.grantTypes.includes('refresh_token'),
+      includeRefresh,
+      refreshToken: session.refreshToken,
     });
   },
 };
