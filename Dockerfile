@@ -1,7 +1,7 @@
 # Latchkey server image. Runs as a non-root user; expects DATABASE_URL and
 # REDIS_URL (docker-compose.yml wires Postgres, Redis and a mail catcher).
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MALLOC_MMAP_THRESHOLD_=131072
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force

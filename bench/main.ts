@@ -147,7 +147,7 @@ async function main() {
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
     `Latchkey RSS, in order: ${rssTrail.join('; ')}. After the run: ${memory}.`,
-    `Cold start = spawn of \`node --import tsx server/main.ts\` until /readyz answers 200; in brackets the CPU time the process used until then (the embedded first start also runs initdb in child processes, not counted). 100,000 extra users inserted in ${secs(usersMs)}.`,
+    `Cold start = spawn of \`node dist/main.mjs\` until /readyz answers 200; in brackets the CPU time the process used until then (the embedded first start also runs initdb in child processes, not counted). 100,000 extra users inserted in ${secs(usersMs)}.`,
   );
   return { services };
 }

@@ -48,8 +48,6 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
     readyPath: '/readyz',
     env: {
       ...process.env,
-      // as `npm start` runs it: argon2's 19 MiB blocks go back to the OS instead of staying in malloc arenas
-      MALLOC_MMAP_THRESHOLD_: '131072',
       NODE_ENV: 'production',
       ISSUER: url,
       PORT: String(port),
