@@ -4,22 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generate } from 'otplib';
-import { createTestApp, type TestContext } from '../test/fixture.ts';
-import { startMailCatcher, type MailCatcher } from '../test/mail-catcher.ts';
+import { createMailTestApp, type TestContext } from '../test/fixture.ts';
+import type { MailCatcher } from '../test/mail-catcher.ts';
 import { TestBrowser, csrfIn, location } from '../browser/test-browser.ts';
 import { createTestUser, signInForTest, tokenFromMail } from './testing.ts';
 import { passwordHasher } from './hasher.ts';
 
 let mail: MailCatcher;
 let ctx: TestContext;
-before(async () => {
-  mail = await startMailCatcher();
-  ctx = await createTestApp({ env: { SMTP_URL: mail.url } });
-});
-after(async () => {
-  await ctx.close();
-  await mail.close();
-});
+before(async () => ({ ctx, mail } = await createMailTestApp()));
+after(() => ctx.close());
 
 const PW = 'violet-tractor-91-sunrise';
 const NEW = 'marble-harbour-47-lantern';

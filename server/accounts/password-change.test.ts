@@ -2,22 +2,16 @@
 // other session ends (this one stays), a notice is mailed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestContext } from '../test/fixture.ts';
-import { startMailCatcher, type MailCatcher } from '../test/mail-catcher.ts';
+import { createMailTestApp, type TestContext } from '../test/fixture.ts';
+import type { MailCatcher } from '../test/mail-catcher.ts';
 import { createTestUser, signInForTest } from './testing.ts';
 import { passwordHasher } from './hasher.ts';
 import { isSessionActive } from '../sessions/session-service.ts';
 
 let mail: MailCatcher;
 let ctx: TestContext;
-before(async () => {
-  mail = await startMailCatcher();
-  ctx = await createTestApp({ env: { SMTP_URL: mail.url } });
-});
-after(async () => {
-  await ctx.close();
-  await mail.close();
-});
+before(async () => ({ ctx, mail } = await createMailTestApp()));
+after(() => ctx.close());
 
 const PW = 'violet-tractor-91-sunrise';
 const NEW = 'marble-harbour-47-lantern';

@@ -1,21 +1,15 @@
 // POST /auth/register and email verification (DESIGN §5; no enumeration).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestContext } from '../test/fixture.ts';
-import { startMailCatcher, type MailCatcher } from '../test/mail-catcher.ts';
+import { createMailTestApp, type TestContext } from '../test/fixture.ts';
+import type { MailCatcher } from '../test/mail-catcher.ts';
 import { createTestUser, tokenFromMail } from './testing.ts';
 import { sha256 } from '../security/crypto.ts';
 
 let mail: MailCatcher;
 let ctx: TestContext;
-before(async () => {
-  mail = await startMailCatcher();
-  ctx = await createTestApp({ env: { SMTP_URL: mail.url } });
-});
-after(async () => {
-  await ctx.close();
-  await mail.close();
-});
+before(async () => ({ ctx, mail } = await createMailTestApp()));
+after(() => ctx.close());
 
 const PW = 'violet-tractor-91-sunrise';
 const post = (url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, payload: payload as object });

@@ -3,8 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generate } from 'otplib';
-import { createTestApp, type TestContext } from '../test/fixture.ts';
-import { startMailCatcher, type MailCatcher } from '../test/mail-catcher.ts';
+import { createMailTestApp, type TestContext } from '../test/fixture.ts';
+import type { MailCatcher } from '../test/mail-catcher.ts';
 import { createTestUser, signInForTest } from '../accounts/testing.ts';
 import { createMfaChallenge } from './challenge.ts';
 import { decrypt, deriveKey } from '../security/crypto.ts';
@@ -12,14 +12,8 @@ import { decodeJwt } from '../test/oauth.ts';
 
 let mail: MailCatcher;
 let ctx: TestContext;
-before(async () => {
-  mail = await startMailCatcher();
-  ctx = await createTestApp({ env: { SMTP_URL: mail.url } });
-});
-after(async () => {
-  await ctx.close();
-  await mail.close();
-});
+before(async () => ({ ctx, mail } = await createMailTestApp()));
+after(() => ctx.close());
 
 const PW = 'violet-tractor-91-sunrise';
 let n = 0;

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import type { Services } from '../services.ts';
 import { buildApp } from '../app.ts';
+import { startMailCatcher, type MailCatcher } from './mail-catcher.ts';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -91,4 +92,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestCont
       await db.$disconnect();
     },
   };
+}
+
+/** A test app whose mail goes to a real SMTP server that catches it; close() stops both. */
+export async function createMailTestApp(opts: TestAppOptions = {}): Promise<{ ctx: TestContext; mail: MailCatcher }> {
+  const mail = await startMailCatcher();
+  const ctx = await createTestApp({ ...opts, env: { SMTP_URL: mail.url, ...opts.env } });
+  const close = ctx.close;
+  ctx.close = async () => {
+    await close();
+    await mail.close();
+  };
+  return { ctx, mail };
 }
