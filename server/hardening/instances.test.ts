@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { postJson, startServer, waitReady, type ServerProcess } from './server-process.ts';
+import { postJson, startServer, waitReady, type ServerProcess } from '../test/server-process.ts';
 
 const run = promisify(execFile);
 

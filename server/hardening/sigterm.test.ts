@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../test/fixture.ts';
-import { startServer, waitReady } from './server-process.ts';
+import { startServer, waitReady } from '../test/server-process.ts';
 
 test('SIGTERM under load: in-flight sign-ins complete, new connections refused, exit 0', async (tt) => {
   const env = {

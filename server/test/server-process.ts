@@ -1,5 +1,6 @@
-// Latchkey as a real process (server/main.ts) for the SIGTERM and
-// several-instances tests: its own port, the given environment, its output.
+// Latchkey as a real process (server/main.ts, or the bundle with `args`) for the
+// process, SIGTERM and several-instances tests: its own port, the given
+// environment, its output.
 import { spawn } from 'node:child_process';
 import { freePort } from '../db/embedded-postgres.ts';
 
@@ -9,13 +10,16 @@ export interface ServerProcess {
   output(): string;
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** it logs at info level, so its own "ready" line can be awaited */
+  logsReady: boolean;
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, args = ['--import', 'tsx', 'server/main.ts']): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', ...env },
+  const fullEnv = { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', ...env };
+  const child = spawn(process.execPath, args, {
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => (out += d));
@@ -26,6 +30,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     url: `http://127.0.0.1:${port}`,
     output: () => out,
     exited,
+    logsReady: ['info', 'debug', 'trace'].includes(fullEnv.LOG_LEVEL),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;
@@ -36,7 +41,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 export async function waitReady(s: ServerProcess, timeoutMs = 60_000): Promise<number> {
   const t0 = Date.now();
   for (;;) {
-    const r = await fetch(`${s.url}/readyz`).catch(() => undefined);
+    // our own "ready" line first when it logs one: another test's server may have taken the port meanwhile
+    const mine = !s.logsReady || s.output().includes('Latchkey ready at');
+    const r = mine ? await fetch(`${s.url}/readyz`).catch(() => undefined) : undefined;
     if (r?.status === 200) return Date.now() - t0;
     const code = await Promise.race([s.exited, new Promise((r) => setTimeout(() => r('running'), 100))]);
     if (code !== 'running') throw new Error(`server exited (${code}):\n${s.output()}`);
