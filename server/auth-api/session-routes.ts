@@ -3,24 +3,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { revokeSession } from '../sessions/session-service.ts';
+import { sessionFields } from '../sessions/session-view.ts';
 import { markAccessTokenRevoked } from '../sessions/revocation-markers.ts';
 import { Forbidden, NotFound } from '../http/errors.ts';
 import { sha256 } from '../security/crypto.ts';
 import { errors } from './schemas.ts';
 import type { FastifyRequest } from 'fastify';
 
-const SessionItem = Type.Object({
-  id: Type.String(),
-  client_id: Type.String(),
-  client_name: Type.String(),
-  amr: Type.Array(Type.String()),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  user_agent: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  last_used_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  current: Type.Boolean(),
-});
+const SessionItem = Type.Object({ id: Type.String(), ...sessionFields, current: Type.Boolean() });
 
 function userOf(request: FastifyRequest): string {
   if (!request.auth?.userId) throw new Forbidden('this token does not act for a user');

@@ -13,7 +13,7 @@ import { verifyAccessToken } from '../auth/verify-access-token.ts';
 import { isRevoked } from '../sessions/revocation-markers.ts';
 import { sha256 } from '../security/crypto.ts';
 import { InvalidClient } from '../http/errors.ts';
-import { OAuthErrorSchema } from './token/token-schemas.ts';
+import { TokenWithHintBody, OAuthErrorSchema } from './token/token-schemas.ts';
 import { rateLimits } from '../security/rate-limit.ts';
 
 const Introspection = Type.Object({
@@ -61,12 +61,7 @@ export const introspectRoute: FastifyPluginAsyncTypebox = async (app) => {
     config: { rateLimit: rateLimits.introspect },
     schema: {
       tags: ['oauth'], summary: 'Token introspection (RFC 7662)', consumes: ['application/x-www-form-urlencoded'],
-      body: Type.Object({
-        token: Type.String({ maxLength: 8192 }),
-        token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
-        client_id: Type.Optional(Type.String({ maxLength: 200 })),
-        client_secret: Type.Optional(Type.String({ maxLength: 512 })),
-      }),
+      body: TokenWithHintBody,
       response: { 200: Introspection, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
     },
   }, async (request, reply) => {

@@ -9,7 +9,7 @@ import { verifyAccessToken } from '../auth/verify-access-token.ts';
 import { markAccessTokenRevoked } from '../sessions/revocation-markers.ts';
 import { revokeSession } from '../sessions/session-service.ts';
 import { sha256 } from '../security/crypto.ts';
-import { OAuthErrorSchema } from './token/token-schemas.ts';
+import { TokenWithHintBody, OAuthErrorSchema } from './token/token-schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../db/generated/client.ts';
 import { rateLimits } from '../security/rate-limit.ts';
@@ -35,12 +35,7 @@ export const revokeRoute: FastifyPluginAsyncTypebox = async (app) => {
     config: { rateLimit: rateLimits.introspect },
     schema: {
       tags: ['oauth'], summary: 'Token revocation (RFC 7009)', consumes: ['application/x-www-form-urlencoded'],
-      body: Type.Object({
-        token: Type.String({ maxLength: 8192 }),
-        token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
-        client_id: Type.Optional(Type.String({ maxLength: 200 })),
-        client_secret: Type.Optional(Type.String({ maxLength: 512 })),
-      }),
+      body: TokenWithHintBody,
       response: { 200: Type.Null(), 400: OAuthErrorSchema, 401: OAuthErrorSchema },
     },
   }, async (request, reply) => {

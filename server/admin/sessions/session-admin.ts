@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Prisma } from '../../db/client.ts';
 import { NotFound } from '../../http/errors.ts';
 import { revokeSession } from '../../sessions/session-service.ts';
+import { sessionFields } from '../../sessions/session-view.ts';
 import { auditAdmin, type Actor } from '../actor.ts';
 import { PageQuery, pageArgs, type Page } from '../pagination.ts';
 
@@ -11,14 +12,7 @@ export const SessionView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   user_id: Type.String({ format: 'uuid' }),
   user_email: Type.String(),
-  client_id: Type.String(),
-  client_name: Type.String(),
-  amr: Type.Array(Type.String()),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  user_agent: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  last_used_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time' }),
+  ...sessionFields,
 });
 export type SessionView = Static<typeof SessionView>;
 

@@ -16,3 +16,11 @@ export const OAuthErrorSchema = Type.Object({
   mfa_token: Type.Optional(Type.String()),
   details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
 });
+
+/** RFC 7009 §2.1 and RFC 7662 §2.1 take the same form: a token, a hint, and client_secret_post credentials. */
+export const TokenWithHintBody = Type.Object({
+  token: Type.String({ maxLength: 8192 }),
+  token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
+  client_id: Type.Optional(Type.String({ maxLength: 200 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+});
