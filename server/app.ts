@@ -17,6 +17,7 @@ import { instrumentRequests } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
+import { lazyChildLogger } from './http/request-logger.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
@@ -42,6 +43,7 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
     // a hop count is valid at run time though Fastify's types omit it
     trustProxy: config.trustProxy as boolean,
     // a caller-supplied request id is kept (for tracing across services) only if it is harmless
+    childLoggerFactory: lazyChildLogger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -54,12 +56,11 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   for (const [name, value] of Object.entries(services)) app.decorate(name, value);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
 
   registerErrorHandling(app);
   instrumentRequests(app, services.metrics);
+  // first: its onRoute hook gives every route (docs and static files too) its headers and x-request-id
+  await app.register(securityHeadersPlugin);
 
   await app.register(swagger, {
     openapi: {
@@ -72,7 +73,6 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
 
   await app.register(formbody);
   await app.register(cookie, { secret: deriveKey(config.encryptionKey, 'cookie').toString('base64') });
-  await app.register(securityHeadersPlugin);
   await app.register(fastifyStatic, { root: publicDir, prefix: '/public/', maxAge: '1h', index: false });
   await app.register(view, {
     engine: { eta: new Eta({ views: viewsDir, cache: config.env === 'production', autoEscape: true }) },

@@ -2,7 +2,7 @@
 // message, current path) for every route declared with `config: { browser: true }`.
 // Registered at the root (skip-override) so it applies to the browser pages of
 // every feature plugin registered after it.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify';
 import { browserAccess, getBrowserUser } from './browser-session.ts';
 import { csrfField } from './csrf.ts';
 import { clearFlash, peekFlash } from './flash.ts';
@@ -10,9 +10,10 @@ import { allowFormActionForFlow, applyFormAction } from './form-action.ts';
 
 const shown = new WeakSet<FastifyReply>();
 
-function isBrowserRoute(request: FastifyRequest): boolean {
-  return Boolean((request.routeOptions.config as { browser?: boolean } | undefined)?.browser);
-}
+const markBrowserPage: onRequestHookHandler = function markBrowserPage(request, _reply, done) {
+  request.browserPage = true;
+  done();
+};
 
 export async function fillPageContext(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const locals = (reply.locals ??= {}) as Record<string, unknown>;
@@ -36,14 +37,25 @@ export async function fillPageContext(request: FastifyRequest, reply: FastifyRep
 }
 
 async function pageContextPlugin(app: FastifyInstance): Promise<void> {
-  app.addHook('preHandler', async (request, reply) => {
-    if (isBrowserRoute(request)) await fillPageContext(request, reply);
+  // browser routes mark their requests when they arrive, so that the hooks
+  // below (which every request passes) cost one property read elsewhere
+  app.decorateRequest('browserPage', false);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if ((route.config as { browser?: boolean } | undefined)?.browser) {
+      route.onRequest = [...([] as onRequestHookHandler[]).concat(route.onRequest ?? []), markBrowserPage];
+    }
+  });
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!request.browserPage) return done();
+    fillPageContext(request, reply).then(() => done(), done);
   });
   // the flash is consumed only when a page actually displayed it (not on a redirect)
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (shown.has(reply) && reply.statusCode < 300) clearFlash(request, reply);
-    if (isBrowserRoute(request)) applyFormAction(reply);
-    return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.browserPage) {
+      if (shown.has(reply) && reply.statusCode < 300) clearFlash(request, reply);
+      applyFormAction(reply);
+    }
+    done(null, payload);
   });
 }
 (pageContextPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
@@ -52,5 +64,9 @@ export { pageContextPlugin };
 declare module 'fastify' {
   interface FastifyReply {
     locals: Record<string, unknown> | null;
+  }
+  interface FastifyRequest {
+    /** the route is a browser page (`config: { browser: true }`) */
+    browserPage: boolean;
   }
 }

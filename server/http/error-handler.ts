@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { HttpError } from './errors.ts';
 import { StoreUnavailable } from '../store/store.ts';
 import { isDatabaseUnavailable } from '../db/client.ts';
+import { applySecurityHeaders } from '../security/security-headers.ts';
 
 interface ErrorBody {
   status: number;
@@ -52,10 +53,13 @@ export function wantsHtml(request: FastifyRequest): boolean {
 }
 
 async function send(request: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
+  const html = wantsHtml(request) && typeof reply.view === 'function';
+  // unmatched URLs, and refusals by hooks that run before a route's own
+  if (!reply.hasHeader('x-content-type-options')) applySecurityHeaders(request, reply, html);
   reply.status(body.status);
   for (const [k, v] of Object.entries(body.headers ?? {})) reply.header(k, v);
   reply.header('cache-control', 'no-store');
-  if (wantsHtml(request) && typeof reply.view === 'function') {
+  if (html) {
     return reply.type('text/html').view('error.eta', { title: body.status >= 500 ? 'Something went wrong' : 'That did not work', status: body.status, message: body.error_description });
   }
   return reply.send({ error: body.error, error_description: body.error_description, ...body.extra });

@@ -15,7 +15,8 @@ export const jwksRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/oauth/jwks', {
     schema: { tags: ['oauth'], summary: 'JSON Web Key Set', response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } },
   }, async (request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return (await keyRing(request.server).jwks()) as { keys: Array<{ kty: string; kid: string; alg: string; use: string }> };
+    // serialised once per key set, not per request (a string body skips the serializer)
+    const json = await keyRing(request.server).jwksJson();
+    return reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json as never);
   });
 };

@@ -81,8 +81,19 @@ export class KeyRing {
 
   /** RFC 7517 JWK Set: next, current and previous public keys */
   async jwks(): Promise<{ keys: JWK[] }> {
+    return JSON.parse(await this.jwksJson()) as { keys: JWK[] };
+  }
+
+  private published?: { keys: LoadedKey[]; json: string };
+
+  /** the JWK Set, serialised once per set of loaded keys */
+  async jwksJson(): Promise<string> {
     const keys = await this.refresh();
-    return { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
+    if (this.published?.keys !== keys) {
+      const jwks = { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
+      this.published = { keys, json: JSON.stringify(jwks) };
+    }
+    return this.published.json;
   }
 
   /** drop the cache (after a local rotation) */

@@ -1,6 +1,7 @@
 // OpenID Connect Discovery 1.0 §3 and RFC 8414: one document under both
 // well-known names, built from the same registries the endpoints use.
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { grants } from './grants/index.ts';
 import { CLIENT_AUTH_METHODS } from './client-auth/authenticate-client.ts';
@@ -37,10 +38,10 @@ export function discoveryDocument(issuer: string) {
 
 export const discoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const schema = { tags: ['oauth'], summary: 'Authorization server metadata', response: { 200: Type.Object({}, { additionalProperties: true }) } };
-  const handler = async (_request: unknown, reply: { header(k: string, v: string): unknown }) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return discoveryDocument(app.config.issuer);
-  };
+  // the document never changes while the server runs: serialised once
+  const json = JSON.stringify(discoveryDocument(app.config.issuer));
+  const handler = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json);
   app.get('/.well-known/openid-configuration', { schema }, handler);
   app.get('/.well-known/oauth-authorization-server', { schema }, handler);
 };

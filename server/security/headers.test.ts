@@ -14,10 +14,10 @@ function csp(header: unknown): Map<string, string> {
   );
 }
 
-test('strict CSP (no inline script or style), frame-ancestors none, nosniff, no-referrer; no HSTS on plain http', async () => {
+test('pages: strict CSP (no inline script or style), frame-ancestors none, nosniff, no-referrer; no HSTS on plain http', async () => {
   const t = await createTestApp();
   try {
-    for (const url of ['/login', '/healthz', '/no-such-page']) {
+    for (const url of ['/login', '/account', '/public/style.css', '/oauth/authorize', '/no-such-page']) {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
       const policy = csp(res.headers['content-security-policy']);
       assert.equal(policy.get('frame-ancestors'), "'none'", url);
@@ -39,9 +39,38 @@ test('strict CSP (no inline script or style), frame-ancestors none, nosniff, no-
   }
 });
 
+test('JSON APIs (and their refusals): a CSP that allows nothing and forbids framing, nosniff, a request id', async () => {
+  const t = await createTestApp();
+  try {
+    const requests = [
+      { method: 'GET', url: '/healthz' },
+      { method: 'GET', url: '/oauth/jwks' },
+      { method: 'GET', url: '/.well-known/openid-configuration' },
+      { method: 'GET', url: '/auth/me' },
+      { method: 'POST', url: '/oauth/token', payload: 'grant_type=password', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      { method: 'GET', url: '/admin/api/users' },
+      { method: 'POST', url: '/no-such-endpoint' },
+    ] as const;
+    for (const r of requests) {
+      const res = await t.app.inject(r as never);
+      const label = `${r.method} ${r.url} ${res.statusCode}`;
+      const policy = csp(res.headers['content-security-policy']);
+      assert.equal(policy.get('default-src'), "'none'", label);
+      assert.equal(policy.get('frame-ancestors'), "'none'", label);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', label);
+      assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/, label);
+      assert.equal(res.headers['strict-transport-security'], undefined, label);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 test('behind https: HSTS, upgrade-insecure-requests, and cookies Secure + __Host- + HttpOnly + SameSite', async () => {
   const t = await createTestApp({ env: { ISSUER: 'https://id.example.com' } });
   try {
+    const api = await t.app.inject({ method: 'GET', url: '/oauth/jwks' });
+    assert.match(String(api.headers['strict-transport-security']), /max-age=31536000/);
     const res = await t.app.inject({ method: 'GET', url: '/login' });
     assert.match(String(res.headers['strict-transport-security']), /max-age=31536000/);
     assert.ok(csp(res.headers['content-security-policy']).has('upgrade-insecure-requests'));
