@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { Conflict, InvalidGrant } from '../http/errors.ts';
 import { revokeUserSessions } from '../sessions/session-service.ts';
 import { passwordHasher } from './hasher.ts';
+import { userChanged } from './user-profile.ts';
 
 export async function deleteOwnAccount(app: FastifyInstance, userId: string, password: string, ip?: string): Promise<void> {
   const user = await app.db.user.findUniqueOrThrow({ where: { id: userId } });
@@ -20,4 +21,5 @@ export async function deleteOwnAccount(app: FastifyInstance, userId: string, pas
   await revokeUserSessions(app, user.id, 'account_deleted', { actor: { id: user.id, email: user.email, ip } });
   await recordAudit(app, { action: 'account.deleted', actorId: null, actorEmail: user.email, targetType: 'user', targetId: user.id, ip, details: { self_service: true } });
   await app.db.user.delete({ where: { id: user.id } });
+  await userChanged(app, user.id);
 }

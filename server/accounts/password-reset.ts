@@ -9,6 +9,7 @@ import { consumeEmailToken, peekEmailToken } from './email-tokens.ts';
 import { passwordHasher } from './hasher.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import { sendPasswordChangedMail, sendPasswordResetMail } from './account-mail.ts';
+import { userChanged } from './user-profile.ts';
 
 /** every reset request takes at least this long (the slowest real path is well under it) */
 export const RESET_REQUEST_FLOOR_MS = 300;
@@ -41,6 +42,7 @@ export async function confirmPasswordReset(app: FastifyInstance, token: string, 
     // the link came by mail, so the address is proven as well
     data: { passwordHash: hash, mustChangePassword: false, emailVerifiedAt: peek.user.emailVerifiedAt ?? new Date() },
   });
+  await userChanged(app, user.id);
   await app.db.emailToken.updateMany({ where: { userId: user.id, purpose: { in: ['password_reset', 'invitation'] }, usedAt: null }, data: { usedAt: new Date() } });
   await revokeUserSessions(app, user.id, 'password_reset', { actor: { id: user.id, email: user.email, ip } });
   await recordAudit(app, { action: row.purpose === 'invitation' ? 'invitation.accepted' : 'password.reset', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip });

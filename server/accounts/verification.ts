@@ -6,6 +6,7 @@ import { canonicalEmail } from './email.ts';
 import { consumeEmailToken } from './email-tokens.ts';
 import { sendVerificationMail } from './account-mail.ts';
 import { uniformTime } from '../security/uniform-time.ts';
+import { userChanged } from './user-profile.ts';
 
 /** a known unverified address costs a token row and a mail: every request answers after this floor */
 export const VERIFICATION_REQUEST_FLOOR_MS = 300;
@@ -22,6 +23,7 @@ export function requestVerification(app: FastifyInstance, email: string, ip?: st
 export async function confirmVerification(app: FastifyInstance, token: string, ip?: string): Promise<{ userId: string }> {
   const row = await consumeEmailToken(app, token, ['email_verification']);
   const { count } = await app.db.user.updateMany({ where: { id: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: new Date() } });
+  await userChanged(app, row.userId);
   if (count) await recordAudit(app, { action: 'email.verified', actorId: row.userId, targetType: 'user', targetId: row.userId, ip });
   return { userId: row.userId };
 }

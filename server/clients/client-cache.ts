@@ -1,44 +1,34 @@
-// A few seconds of in-memory client rows per app: the token endpoint looks up
-// its client on every call. Edits on this instance drop the entry at once.
+// Client rows in memory: the token endpoint looks up its client on every call.
+// A change on any instance drops the row on every instance (store/shared-cache.ts),
+// so disabling a client or rotating its secret takes effect everywhere at once.
+// Unknown ids are not remembered: a client created by the CLI, which shares
+// no store with the server, is found on its first use.
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../db/generated/client.ts';
+import { sharedCache, type SharedCache } from '../store/shared-cache.ts';
 
-const TTL_MS = 5_000;
-const MAX = 10_000;
+class UnknownClient extends Error {}
 
-export class ClientCache {
-  private readonly entries = new Map<string, { client: Client | null; at: number; pending?: Promise<Client | null> }>();
+function cacheOf(app: FastifyInstance): SharedCache<Client> {
+  return sharedCache<Client>(app.store, 'clients', { ttlMs: 60_000, max: 10_000 });
+}
 
-  constructor(private readonly app: FastifyInstance) {}
-
-  async get(id: string): Promise<Client | null> {
-    // control characters (a NUL from a Basic header) never name a client, and Postgres refuses NUL in text
-    if (!id || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) return null;
-    const hit = this.entries.get(id);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.pending ?? hit.client;
-    const pending = this.app.db.client.findUnique({ where: { id } });
-    this.entries.set(id, { client: null, at: Date.now(), pending });
-    try {
-      const client = await pending;
-      if (this.entries.size > MAX) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(id, { client, at: Date.now() });
+export async function cachedClient(app: FastifyInstance, id: string): Promise<Client | null> {
+  // control characters (a NUL from a Basic header) never name a client, and Postgres refuses NUL in text
+  if (!id || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) return null;
+  try {
+    return await cacheOf(app).get(id, async () => {
+      const client = await app.db.client.findUnique({ where: { id } });
+      if (!client) throw new UnknownClient();
       return client;
-    } catch (err) {
-      this.entries.delete(id);
-      throw err;
-    }
-  }
-
-  forget(id: string): void {
-    this.entries.delete(id);
+    });
+  } catch (err) {
+    if (err instanceof UnknownClient) return null;
+    throw err;
   }
 }
 
-const caches = new WeakMap<object, ClientCache>();
-
-/** one cache per set of services (the db object), whichever encapsulated instance asks */
-export function clientCache(app: FastifyInstance): ClientCache {
-  let c = caches.get(app.db);
-  if (!c) caches.set(app.db, (c = new ClientCache(app)));
-  return c;
+/** after an edit, rotation or deletion */
+export function clientChanged(app: FastifyInstance, id: string): Promise<void> {
+  return cacheOf(app).changed(id);
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Client } from '../db/generated/client.ts';
 import { constantTimeEqual, randomToken, sha256 } from '../security/crypto.ts';
-import { clientCache } from './client-cache.ts';
+import { cachedClient, clientChanged } from './client-cache.ts';
 
 export type { Client };
 
@@ -73,7 +73,7 @@ export async function createClient(db: Db, input: ClientInput): Promise<{ client
 export async function rotateClientSecret(app: FastifyInstance, id: string): Promise<{ client: Client; clientSecret: string } | null> {
   const clientSecret = randomToken(32);
   const { count } = await app.db.client.updateMany({ where: { id, public: false }, data: { secretHash: sha256(clientSecret) } });
-  clientCache(app).forget(id);
+  await clientChanged(app, id);
   if (!count) return null;
   return { client: await app.db.client.findUniqueOrThrow({ where: { id } }), clientSecret };
 }
@@ -103,7 +103,7 @@ export async function updateClient(app: FastifyInstance, id: string, patch: Part
       ...(patch.disabled === undefined ? {} : { disabledAt: patch.disabled ? new Date() : null }),
     },
   });
-  clientCache(app).forget(id);
+  await clientChanged(app, id);
   return client;
 }
 
@@ -111,13 +111,13 @@ export async function updateClient(app: FastifyInstance, id: string, patch: Part
 export async function deleteClient(app: FastifyInstance, id: string): Promise<boolean> {
   if (id === FIRST_PARTY_CLIENT_ID) throw new ClientValidationError('the built-in client cannot be deleted');
   const { count } = await app.db.client.deleteMany({ where: { id } });
-  clientCache(app).forget(id);
+  await clientChanged(app, id);
   return count > 0;
 }
 
-/** Cached lookup (a few seconds); null for unknown clients. */
+/** Cached lookup (see client-cache.ts); null for unknown clients. */
 export function findClient(app: FastifyInstance, id: string): Promise<Client | null> {
-  return clientCache(app).get(id);
+  return cachedClient(app, id);
 }
 
 export function verifyClientSecret(client: Client, secret: string): boolean {

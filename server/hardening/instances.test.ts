@@ -67,6 +67,12 @@ test('two instances, one Postgres and one Redis: they start together on an empty
       return `token kid ${kid}; A jwks ${[...(await kids(a))]}; B jwks ${[...(await kids(b))]}; rows ${JSON.stringify(keys.rows)}; A says ${await fetch(`${a.url}/auth/me`, { headers: { authorization: `Bearer ${access}` } }).then((r) => r.text())}`;
     };
     assert.equal(await me(a, access), 200, await diag());
+    // a profile change made on B shows in A's /auth/me at once, though A holds the profile in memory
+    const profile = async (s: ServerProcess) => (await fetch(`${s.url}/auth/me`, { headers: { authorization: `Bearer ${access}` } })).json() as Promise<{ id: string; name: string | null }>;
+    const { id: adminId } = await profile(a);
+    const renamed = await fetch(`${b.url}/admin/api/users/${adminId}`, { method: 'PATCH', headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Renamed On B' }) });
+    assert.equal(renamed.status, 200, await renamed.text());
+    assert.equal((await profile(a)).name, 'Renamed On B');
     // the rotated-away refresh token is dead on A too
     assert.equal((await postJson(a.url, '/auth/refresh', { refresh_token: login.json().refresh_token }, from)).status, 401);
     // ...and its reuse ended the session everywhere (RFC 9700 §4.14.2): B refuses the access token B issued

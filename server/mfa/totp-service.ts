@@ -11,6 +11,7 @@ import { sendTotpMail } from '../accounts/account-mail.ts';
 import { matchTotp, newTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
 import { replaceRecoveryCodes, useRecoveryCode } from './recovery-codes.ts';
 import { assertNotLocked as assertAccountNotLocked, clearSignInFailures, recordSignInFailure } from '../security/lockout.ts';
+import { userChanged } from '../accounts/user-profile.ts';
 
 export const ISSUER_NAME = 'Latchkey';
 const MAX_FAILURES = 10; // per user per window: 10 guesses of 10^6 codes
@@ -83,6 +84,7 @@ export async function enableTotp(app: FastifyInstance, user: MfaUser, code: stri
   }
   const { count } = await app.db.userMfa.updateMany({ where: { userId: user.id, enabledAt: null }, data: { enabledAt: new Date() } });
   if (!count) throw new Conflict('two-step verification is already on');
+  await userChanged(app, user.id);
   const codes = await replaceRecoveryCodes(app, user.id);
   await recordAudit(app, { action: 'mfa.enabled', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip, details: { method: 'totp' } });
   await sendTotpMail(app, user, true);
@@ -131,6 +133,7 @@ export async function disableTotp(app: FastifyInstance, user: MfaUser, factor: S
 /** Removes the secret and every recovery code (also used by the admin "reset MFA"). */
 export async function removeTotp(app: FastifyInstance, userId: string): Promise<void> {
   await app.db.$transaction([app.db.recoveryCode.deleteMany({ where: { userId } }), app.db.userMfa.deleteMany({ where: { userId } })]);
+  await userChanged(app, userId);
 }
 
 export async function regenerateRecoveryCodes(app: FastifyInstance, user: MfaUser, code: string, ip?: string): Promise<string[]> {

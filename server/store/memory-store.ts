@@ -11,6 +11,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly map = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly subscribers = new Map<string, Array<(message: string) => void>>();
 
   constructor(sweepEveryMs = 30_000) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
@@ -79,8 +80,28 @@ export class MemoryStore implements Store {
 
   async ping() {}
 
+  async scan(prefix: string) {
+    const out: Array<[string, string]> = [];
+    for (const key of this.map.keys()) {
+      const e = key.startsWith(prefix) ? this.live(key) : undefined;
+      if (e) out.push([key, e.value]);
+    }
+    return out;
+  }
+
+  async publish(channel: string, message: string) {
+    for (const handler of this.subscribers.get(channel) ?? []) handler(message);
+  }
+
+  // one process: the subscription is live from the start and never has gaps
+  subscribe(channel: string, onMessage: (message: string) => void, onLive: (live: boolean) => void) {
+    this.subscribers.set(channel, [...(this.subscribers.get(channel) ?? []), onMessage]);
+    onLive(true);
+  }
+
   async close() {
     clearInterval(this.sweeper);
     this.map.clear();
+    this.subscribers.clear();
   }
 }

@@ -14,8 +14,11 @@ return {v, t}`;
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly client: Redis;
+  /** a second connection in subscriber mode, opened by the first subscribe() */
+  private subscriber?: Redis;
+  private readonly channels = new Map<string, { onMessage: (message: string) => void; onLive: (live: boolean) => void }>();
 
-  constructor(url: string, prefix: string, opts: { commandTimeoutMs?: number } = {}) {
+  constructor(url: string, private readonly prefix: string, opts: { commandTimeoutMs?: number } = {}) {
     this.client = new Redis(url, {
       keyPrefix: prefix,
       lazyConnect: true,
@@ -82,7 +85,59 @@ export class RedisStore implements Store {
     await this.run(() => this.client.ping());
   }
 
+  async scan(prefix: string) {
+    // SCAN patterns are not prefixed by ioredis; MGET keys are
+    const pattern = `${this.prefix}${prefix}`.replace(/[*?[\]\\]/g, '\\$&') + '*';
+    const keys: string[] = [];
+    await this.run(async () => {
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        for (const k of batch) keys.push(k.slice(this.prefix.length));
+      } while (cursor !== '0');
+    });
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const values = await this.run(() => this.client.mget(batch));
+      values.forEach((v, j) => v !== null && out.push([batch[j]!, v]));
+    }
+    return out;
+  }
+
+  async publish(channel: string, message: string) {
+    // channels are not prefixed by ioredis either
+    await this.run(() => this.client.publish(this.prefix + channel, message));
+  }
+
+  subscribe(channel: string, onMessage: (message: string) => void, onLive: (live: boolean) => void) {
+    this.channels.set(this.prefix + channel, { onMessage, onLive });
+    if (!this.subscriber) {
+      const sub = (this.subscriber = this.client.duplicate({ keyPrefix: '', enableOfflineQueue: true, autoResubscribe: false, commandTimeout: undefined, lazyConnect: true }));
+      sub.on('error', () => {});
+      sub.on('message', (ch: string, message: string) => this.channels.get(ch)?.onMessage(message));
+      // every drop may lose messages: subscribers rebuild their views when it is back
+      sub.on('close', () => { for (const c of this.channels.values()) c.onLive(false); });
+      sub.on('ready', () => void this.resubscribe(sub));
+      sub.connect().catch(() => {});
+    } else if (this.subscriber.status === 'ready') {
+      void this.resubscribe(this.subscriber, [this.prefix + channel]);
+    }
+  }
+
+  private async resubscribe(sub: Redis, channels = [...this.channels.keys()]) {
+    try {
+      await sub.subscribe(...channels);
+      for (const ch of channels) this.channels.get(ch)?.onLive(true);
+    } catch {
+      // the connection dropped again: 'close' reported it and 'ready' retries
+    }
+  }
+
   async close() {
+    this.channels.clear();
+    this.subscriber?.disconnect();
     this.client.disconnect();
   }
 }

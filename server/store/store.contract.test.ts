@@ -97,8 +97,59 @@ for (const [name, make] of implementations) {
     it('answers ping', async () => {
       await store.ping();
     });
+
+    it('scans live keys by prefix, without the deployment prefix', async () => {
+      await store.set('scan:a', '1');
+      await store.set('scan:b', '2', 60_000);
+      await store.set('scan:gone', '3', 30);
+      await store.set('other:c', '4');
+      await sleep(80);
+      const found = new Map(await store.scan('scan:'));
+      assert.deepEqual(Object.fromEntries(found), { 'scan:a': '1', 'scan:b': '2' });
+      assert.deepEqual(await store.scan('scan:*'), [], 'glob characters in the prefix are literal');
+    });
+
+    it('delivers published messages to every subscriber of the channel, live from the start', async () => {
+      const got: string[] = [];
+      const other: string[] = [];
+      const live = new Promise<boolean>((resolve) => store.subscribe('news', (m) => got.push(m), resolve));
+      store.subscribe('sports', (m) => other.push(m), () => {});
+      assert.equal(await live, true);
+      await store.publish('news', 'one');
+      await store.publish('news', 'two');
+      for (let i = 0; i < 50 && got.length < 2; i++) await sleep(10);
+      assert.deepEqual(got, ['one', 'two']);
+      assert.deepEqual(other, []);
+    });
   });
 }
+
+describe('redis store: a subscription across an outage', () => {
+  it('reports the gap (live false) and, once Redis is back, live again and delivering', async () => {
+    const { startRedisServer } = await import('../test/redis-server.ts');
+    const server = await startRedisServer();
+    const store = new RedisStore(server.url, 'sub-outage:', { commandTimeoutMs: 500 });
+    await store.connect();
+    const states: boolean[] = [];
+    const got: string[] = [];
+    const waitFor = async (what: () => boolean, label: string) => {
+      for (let i = 0; i < 200 && !what(); i++) await sleep(50);
+      assert.ok(what(), label);
+    };
+    try {
+      store.subscribe('events', (m) => got.push(m), (live) => states.push(live));
+      await waitFor(() => states.at(-1) === true, 'live after subscribing');
+      await server.stop();
+      await waitFor(() => states.at(-1) === false, 'not live while Redis is down');
+      await server.restart();
+      await waitFor(() => states.at(-1) === true, 'live again after Redis returned');
+      await waitFor(() => { void store.publish('events', 'after').catch(() => {}); return got.includes('after'); }, 'delivers again');
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+});
 
 describe('redis store: outage', () => {
   it('fails fast with StoreUnavailable while Redis is down, and recovers by itself', async () => {

@@ -19,6 +19,17 @@ export interface Store {
   delete(key: string): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** keys (without the prefix) and values of every live key that starts with `prefix` */
+  scan(prefix: string): Promise<Array<[string, string]>>;
+  /** tells every instance sharing the store (this one too); fails like a command when the store is down */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Calls `onMessage` for every message published on `channel` while the
+   * subscription is live. `onLive(true)` once it is established (and after each
+   * reconnection), `onLive(false)` as soon as messages could be missed: a view
+   * built from messages must be rebuilt (scan) after every gap.
+   */
+  subscribe(channel: string, onMessage: (message: string) => void, onLive: (live: boolean) => void): void;
 }
 
 /** A store error means the store is unreachable: requests that need it answer 503. */

@@ -17,6 +17,7 @@ import { disableTotp, enableTotp, regenerateRecoveryCodes, removeTotp, setupTotp
 import { formErrors } from './form-errors.ts';
 import { cleanDisplayName } from '../display-name.ts';
 import { renderAccount, type AccountSection } from './account-view.ts';
+import { userChanged } from '../user-profile.ts';
 
 const Html = Type.String();
 const S = (max: number) => Type.Optional(Type.String({ maxLength: max }));
@@ -52,6 +53,7 @@ export const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     const checked = cleanDisplayName(request.body.name);
     if (!checked.ok) return renderAccount(request, reply, 400, { section: 'profile', errors: { summary: checked.message, fields: { name: checked.message } } });
     await app.db.user.update({ where: { id: user.id }, data: { name: checked.name } });
+    await userChanged(app, user.id);
     await recordAudit(app, { action: 'user.profile_updated', actorId: user.id, actorEmail: user.email, targetType: 'user', targetId: user.id, ip: request.ip, details: { fields: ['name'] } });
     return done(reply, 'Your profile was saved.', '#profile');
   });

@@ -7,6 +7,7 @@ import { auditAdmin, type Actor } from '../actor.ts';
 import { sendPasswordReset, sendVerification } from './account-mail.ts';
 import { lockoutStatus, unlockAccount } from '../../security/lockout.ts';
 import { getUser } from './user-service.ts';
+import { userChanged } from '../../accounts/user-profile.ts';
 
 export async function endUserSessions(app: FastifyInstance, actor: Actor, id: string): Promise<number> {
   await getUser(app, id);
@@ -19,6 +20,7 @@ export async function endUserSessions(app: FastifyInstance, actor: Actor, id: st
 export async function resetUserMfa(app: FastifyInstance, actor: Actor, id: string): Promise<void> {
   const user = await getUser(app, id);
   await app.db.$transaction([app.db.recoveryCode.deleteMany({ where: { userId: id } }), app.db.userMfa.deleteMany({ where: { userId: id } })]);
+  await userChanged(app, id);
   await auditAdmin(app, actor, { action: 'user.mfa_reset', targetType: 'user', targetId: id, details: { before: { mfa_enabled: user.mfa_enabled }, after: { mfa_enabled: false } } });
 }
 

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../../rbac/unique-violation.ts';
 import { auditAdmin, type Actor } from '../actor.ts';
 import { sendInvitation } from './account-mail.ts';
 import { toUserView, userViewSelect, type UserView } from './user-view.ts';
+import { userChanged } from '../../accounts/user-profile.ts';
 
 export interface CreateUserInput {
   email: string;
@@ -95,6 +96,7 @@ export async function updateUser(app: FastifyInstance, actor: Actor, id: string,
       select: userViewSelect,
     });
     after = toUserView(u);
+    await userChanged(app, id);
   } catch (err) {
     if (isUniqueViolation(err)) throw new Conflict('a user with this email address already exists');
     throw err;
@@ -112,6 +114,7 @@ export async function setUserDisabled(app: FastifyInstance, actor: Actor, id: st
   if (disabled && actor.id === id) throw new Conflict('you cannot disable your own account');
   if (before.disabled === disabled) return before;
   await withAdminGuard(app.db, (tx) => tx.user.update({ where: { id }, data: { disabledAt: disabled ? new Date() : null } }));
+  await userChanged(app, id);
   if (disabled) await revokeUserSessions(app, id, 'user.disabled', { actor });
   await auditAdmin(app, actor, { action: disabled ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: id, details: { before: { disabled: before.disabled }, after: { disabled } } });
   return getUser(app, id);
@@ -126,6 +129,7 @@ export async function deleteUser(app: FastifyInstance, actor: Actor, id: string)
   await withAdminGuard(app.db, (tx) => tx.user.update({ where: { id }, data: { disabledAt: new Date() } }));
   await revokeUserSessions(app, id, 'user.deleted', { actor });
   await app.db.user.delete({ where: { id } });
+  await userChanged(app, id);
   await auditAdmin(app, actor, { action: 'user.deleted', targetType: 'user', targetId: id, details: { before: { email: before.email, name: before.name, roles: before.roles } } });
 }
 
