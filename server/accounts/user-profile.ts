@@ -21,9 +21,9 @@ function cacheOf(app: FastifyInstance): SharedCache<UserProfile | null> {
 /** null for an unknown user */
 export function userProfile(app: FastifyInstance, id: string): Promise<UserProfile | null> {
   return cacheOf(app).get(id, async () => {
-    const [user] = await app.db.$queryRaw<UserProfile[]>`/* prepared:user_profile */
+    const [user] = await app.db.sql.query<UserProfile>('user_profile', `
       SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL AS email_verified, u.disabled_at IS NOT NULL AS disabled, m.enabled_at IS NOT NULL AS mfa_enabled
-      FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id WHERE u.id = ${id}::uuid`;
+      FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id WHERE u.id = $1::uuid`, [id]);
     return user ?? null;
   });
 }

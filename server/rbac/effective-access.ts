@@ -9,9 +9,9 @@ export interface EffectiveAccess {
 }
 
 export async function effectiveAccess(db: Db, userId: string): Promise<EffectiveAccess> {
-  const rows = await db.$queryRaw<Array<{ kind: string; name: string }>>`/* prepared:effective_access */
+  const rows = await db.sql.query<{ kind: string; name: string }>('effective_access', `
     WITH RECURSIVE held(id) AS (
-      SELECT role_id FROM user_roles WHERE user_id = ${userId}::uuid
+      SELECT role_id FROM user_roles WHERE user_id = $1::uuid
       UNION
       SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
     )
@@ -19,7 +19,7 @@ export async function effectiveAccess(db: Db, userId: string): Promise<Effective
     UNION
     SELECT 'permission' AS kind, p.name FROM role_permissions rp
       JOIN held ON rp.role_id = held.id
-      JOIN permissions p ON p.id = rp.permission_id`;
+      JOIN permissions p ON p.id = rp.permission_id`, [userId]);
   const roles: string[] = [];
   const permissions: string[] = [];
   for (const r of rows) (r.kind === 'role' ? roles : permissions).push(r.name);

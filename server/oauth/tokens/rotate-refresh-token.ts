@@ -28,6 +28,31 @@ interface Rotated {
   permissions: string[];
 }
 
+// $1 successor id, $2 presented token's hash, $3 client id, $4 successor's hash, $5 new expiry
+const ROTATE = `
+  WITH RECURSIVE old AS (
+    UPDATE refresh_tokens rt SET rotated_at = now(), replaced_by_id = $1::uuid
+    FROM sessions s
+    WHERE rt.token_hash = $2 AND rt.rotated_at IS NULL AND rt.expires_at > now()
+      AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND s.client_id = $3
+    RETURNING rt.session_id, rt.scope, s.user_id, s.amr, s.auth_time
+  ), ins AS (
+    INSERT INTO refresh_tokens (id, session_id, token_hash, scope, expires_at)
+    SELECT $1::uuid, session_id, $4, scope, $5 FROM old
+  ), touch AS (
+    -- slide the session at most once a minute: each touch rewrites every index of the row
+    UPDATE sessions SET last_used_at = now(), expires_at = $5 WHERE id IN (SELECT session_id FROM old) AND last_used_at < now() - interval '60 seconds'
+  ), held(id) AS (
+    SELECT ur.role_id FROM user_roles ur JOIN old ON ur.user_id = old.user_id
+    UNION
+    SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
+  )
+  SELECT old.session_id, old.scope, old.user_id, old.amr, old.auth_time,
+    u.email, u.name, u.email_verified_at, u.disabled_at,
+    ARRAY(SELECT r.name FROM roles r JOIN held ON r.id = held.id ORDER BY r.name) AS roles,
+    ARRAY(SELECT DISTINCT p.name FROM role_permissions rp JOIN held ON rp.role_id = held.id JOIN permissions p ON p.id = rp.permission_id ORDER BY p.name) AS permissions
+  FROM old JOIN users u ON u.id = old.user_id`;
+
 export async function rotateRefreshToken(
   request: FastifyRequest,
   input: { client: Client; refreshToken: string; scope?: string[]; resource?: string },
@@ -45,29 +70,7 @@ export async function rotateRefreshToken(
   const expires = new Date(Date.now() + app.config.refreshTokenTtl * 1000);
   // one round trip: rotate, insert the successor, touch the session, and read
   // the user with their effective roles and permissions (recursive, cycle-safe)
-  const rows = await app.db.$queryRaw<Rotated[]>`/* prepared:rotate_refresh_token */
-    WITH RECURSIVE old AS (
-      UPDATE refresh_tokens rt SET rotated_at = now(), replaced_by_id = ${next.id}::uuid
-      FROM sessions s
-      WHERE rt.token_hash = ${hash} AND rt.rotated_at IS NULL AND rt.expires_at > now()
-        AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND s.client_id = ${input.client.id}
-      RETURNING rt.session_id, rt.scope, s.user_id, s.amr, s.auth_time
-    ), ins AS (
-      INSERT INTO refresh_tokens (id, session_id, token_hash, scope, expires_at)
-      SELECT ${next.id}::uuid, session_id, ${next.hash}, scope, ${expires} FROM old
-    ), touch AS (
-      -- slide the session at most once a minute: each touch rewrites every index of the row
-      UPDATE sessions SET last_used_at = now(), expires_at = ${expires} WHERE id IN (SELECT session_id FROM old) AND last_used_at < now() - interval '60 seconds'
-    ), held(id) AS (
-      SELECT ur.role_id FROM user_roles ur JOIN old ON ur.user_id = old.user_id
-      UNION
-      SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
-    )
-    SELECT old.session_id, old.scope, old.user_id, old.amr, old.auth_time,
-      u.email, u.name, u.email_verified_at, u.disabled_at,
-      ARRAY(SELECT r.name FROM roles r JOIN held ON r.id = held.id ORDER BY r.name) AS roles,
-      ARRAY(SELECT DISTINCT p.name FROM role_permissions rp JOIN held ON rp.role_id = held.id JOIN permissions p ON p.id = rp.permission_id ORDER BY p.name) AS permissions
-    FROM old JOIN users u ON u.id = old.user_id`;
+  const rows = await app.db.sql.query<Rotated>('rotate_refresh_token', ROTATE, [next.id, hash, input.client.id, next.hash, expires]);
   const row = rows[0];
   if (!row) return handleFailure(request, input, hash);
   return finish(request, input, row, next.token);
