@@ -10,4 +10,4 @@ RUN node scripts/prisma-generate.mjs --force && node scripts/build.mjs && chown 
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/main.mjs"]
+CMD ["sh", "scripts/start.sh"]

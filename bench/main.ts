@@ -109,6 +109,17 @@ async function main() {
   const peak = lk.peakRssMb();
   const memory = await memoryBreakdown(lk.url, rss);
   log(memory);
+  // diagnosis: BENCH_IDLE_RSS=N samples RSS for N seconds of idleness (V8 shrinks its heap when idle);
+  // with NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 in BENCH_SERVER_ENV, a heap snapshot is written at the end
+  const idleSeconds = Number(process.env.BENCH_IDLE_RSS ?? 0);
+  for (let s = 5; s <= idleSeconds; s += 5) {
+    await new Promise((r) => setTimeout(r, 5000));
+    log(`idle ${s} s: ${await memoryBreakdown(lk.url, lk.rssMb())}`);
+  }
+  if (process.env.BENCH_SERVER_ENV?.includes('heapsnapshot-signal=SIGUSR2')) {
+    process.kill(lk.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 20_000));
+  }
 
   // Scaling: a second instance on the same Postgres and Redis; the load is split between the two.
   const scaled = [...measured.entries()].filter(([name]) => SCALING.some((s) => name.includes(s)));

@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { createTestDatabase } from './test/fixture.ts';
 
 // info level: these tests read the server's own lines (ready, stopped, bootstrap)
-const start = (env: Record<string, string>, args?: string[]) => startServer({ LOG_LEVEL: 'info', ...env }, args);
+const start = (env: Record<string, string>, args?: string[], command?: string) => startServer({ LOG_LEVEL: 'info', ...env }, args, command);
 
 describe('server process', () => {
   it('refuses to start on a bad value with one line naming the variable', async () => {
@@ -40,7 +40,7 @@ describe('server process', () => {
     assert.match(s.output(), /"msg":"stopped"/);
   });
 
-  it('runs from the bundle that `npm start` builds', async () => {
+  it('runs from the bundle that `npm start` builds, the way `npm start` runs it', async () => {
     const build = spawn(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
     assert.equal(await new Promise((r) => build.on('exit', r)), 0);
     const s = await start({
@@ -48,7 +48,7 @@ describe('server process', () => {
       REDIS_URL: process.env.TEST_REDIS_URL!,
       REDIS_PREFIX: `main-bundle:${Date.now()}:`,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    }, ['dist/main.mjs']);
+    }, ['scripts/start.sh'], 'sh');
     await waitReady(s);
     // views, static files and migrations resolve from the bundle's folder too
     const page = await fetch(`http://127.0.0.1:${s.port}/login`);

@@ -1,5 +1,5 @@
 // Starts Latchkey itself as a child process, the way an operator would
-// (`node dist/main.mjs`, the bundle `npm start` runs), against the benchmark's services.
+// (`sh scripts/start.sh`: the bundle and process settings `npm start` runs), against the benchmark's services.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,11 +22,10 @@ export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv 
   return { ISSUER: 'http://localhost:8080', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 }
 
-/** node flags for the server child (the bundle `npm start` runs): BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles */
-function nodeFlags(): string[] {
-  const flags: string[] = [];
-  if (process.env.BENCH_PROFILE === '1') flags.push('--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/profiles'));
-  return flags;
+/** BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles */
+function profileEnv(): Record<string, string> {
+  if (process.env.BENCH_PROFILE !== '1') return {};
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(root, 'bench/profiles')}` };
 }
 
 /** diagnosis: BENCH_SERVER_ENV="K=V K2=V2" adds environment to every Latchkey child (e.g. NODE_OPTIONS, UV_THREADPOOL_SIZE) */
@@ -41,8 +40,9 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
   const url = `http://127.0.0.1:${port}`;
   return startChild({
     name,
-    command: process.execPath,
-    args: [...nodeFlags(), 'dist/main.mjs'],
+    // exactly what `npm start` runs (after its build): the bundle with the measured process settings
+    command: 'sh',
+    args: ['scripts/start.sh'],
     cwd: root,
     url,
     readyPath: '/readyz',
@@ -58,6 +58,7 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       DATABASE_URL: '',
       REDIS_URL: '',
+      ...profileEnv(),
       ...extraServerEnv(),
       ...env,
     },

@@ -14,11 +14,11 @@ export interface ServerProcess {
   logsReady: boolean;
 }
 
-export async function startServer(env: Record<string, string>, args = ['--import', 'tsx', 'server/main.ts']): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, args = ['--import', 'tsx', 'server/main.ts'], command = process.execPath): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
   const fullEnv = { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1', ...env };
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
