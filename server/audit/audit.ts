@@ -16,8 +16,13 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Counts the event in latchkey_events_total. recordAudit does it; a statement that writes its own audit row calls it. */
+export function countEvent(deps: { metrics?: Metrics }, action: string): void {
+  deps.metrics?.events.inc({ event: action });
+}
+
 export async function recordAudit(deps: { db: Db; metrics?: Metrics }, entry: AuditEntry): Promise<void> {
-  deps.metrics?.events.inc({ event: entry.action });
+  countEvent(deps, entry.action);
   await deps.db.auditEvent.create({
     data: {
       action: entry.action,
