@@ -32,6 +32,23 @@ export interface Actor {
   ip?: string | null;
 }
 
+// The sign-in write. A constant text (never interpolate into it): the values are its parameters.
+const CREATE_SESSION = `/* prepared:create_session */
+  WITH s AS (
+    INSERT INTO sessions (id, user_id, client_id, amr, auth_time, ip, user_agent, created_at, last_used_at, expires_at)
+    VALUES ($1::uuid, $2::uuid, $3::text, $4::text[], $5::timestamptz, $6::text, $7::text, $8::timestamptz, $8::timestamptz, $9::timestamptz)
+    RETURNING id
+  ), rt AS (
+    INSERT INTO refresh_tokens (id, session_id, token_hash, scope, created_at, expires_at)
+    SELECT $10::uuid, s.id, $11::text, $12::text, $8::timestamptz, $9::timestamptz FROM s WHERE $11::text IS NOT NULL
+  ), u AS (
+    UPDATE users SET last_login_at = $8::timestamptz, updated_at = $8::timestamptz WHERE id = $2::uuid
+  ), a AS (
+    INSERT INTO audit_events (at, action, actor_id, actor_email, target_type, target_id, ip, details)
+    SELECT $8::timestamptz, $13::text, $14::uuid, $15::text, 'session', s.id::text, $16::text, $17::jsonb FROM s WHERE $13::text IS NOT NULL
+  )
+  SELECT 1 FROM s`;
+
 /**
  * A new session, with `refreshScope` its first refresh token, the user's
  * last_login_at and, with `audit`, the sign-in's audit row (its target is the
@@ -58,26 +75,11 @@ export async function createSession(app: FastifyInstance, input: NewSession): Pr
     revokedReason: null,
   };
   const a = input.audit;
-  const details = a?.details === undefined ? null : JSON.stringify(a.details);
-  await app.db.$executeRaw`/* prepared:create_session */
-    WITH s AS (
-      INSERT INTO sessions (id, user_id, client_id, amr, auth_time, ip, user_agent, created_at, last_used_at, expires_at)
-      VALUES (${session.id}::uuid, ${session.userId}::uuid, ${session.clientId}::text, ${session.amr}::text[], ${session.authTime}::timestamptz,
-        ${session.ip}::text, ${session.userAgent}::text, ${now}::timestamptz, ${now}::timestamptz, ${expiresAt}::timestamptz)
-      RETURNING id
-    ), rt AS (
-      INSERT INTO refresh_tokens (id, session_id, token_hash, scope, created_at, expires_at)
-      SELECT ${rt?.id ?? null}::uuid, s.id, ${rt?.hash ?? null}::text, ${input.refreshScope?.join(' ') ?? null}::text, ${now}::timestamptz, ${expiresAt}::timestamptz
-      FROM s WHERE ${rt ? true : false}::boolean
-    ), u AS (
-      UPDATE users SET last_login_at = ${now}::timestamptz, updated_at = ${now}::timestamptz WHERE id = ${session.userId}::uuid
-    ), a AS (
-      INSERT INTO audit_events (at, action, actor_id, actor_email, target_type, target_id, ip, details)
-      SELECT ${now}::timestamptz, ${a?.action ?? null}::text, ${a?.actorId ?? null}::uuid, ${a?.actorEmail ?? null}::text,
-        'session', s.id::text, ${a?.ip ?? null}::text, ${details}::jsonb
-      FROM s WHERE ${a ? true : false}::boolean
-    )
-    SELECT 1 FROM s`;
+  // positional parameters: a value used several times is sent (and converted by Prisma) once
+  await app.db.$executeRawUnsafe(CREATE_SESSION,
+    session.id, session.userId, session.clientId, session.amr, session.authTime, session.ip, session.userAgent, now, expiresAt,
+    rt?.id ?? null, rt?.hash ?? null, input.refreshScope?.join(' ') ?? null,
+    a?.action ?? null, a?.actorId ?? null, a?.actorEmail ?? null, a?.ip ?? null, a?.details === undefined ? null : JSON.stringify(a.details));
   if (a) countEvent(app, a.action);
   return Object.assign(session, { refreshToken: rt?.token });
 }
