@@ -3,26 +3,37 @@
 // answer; "not verified" is said only to someone who knew the password.
 import type { FastifyInstance } from 'fastify';
 import type { User } from '../db/generated/client.ts';
-import { PasswordHasher } from '../security/passwords.ts';
 import { canonicalEmail } from './email.ts';
+import { passwordHasher } from './hasher.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { EmailNotVerified, InvalidGrant } from '../http/errors.ts';
 import { assertNotLocked, clearSignInFailures, recordSignInFailure } from '../security/lockout.ts';
-import { isMfaEnabled } from '../mfa/challenge.ts';
 
-const hashers = new WeakMap<object, PasswordHasher>();
-function hasher(app: FastifyInstance): PasswordHasher {
-  let h = hashers.get(app.config);
-  if (!h) hashers.set(app.config, (h = new PasswordHasher(app.config.argon2)));
-  return h;
+/** The user of a verified password, and whether a second factor (TOTP) is still to come. */
+export type PasswordUser = User & { mfaEnabled: boolean };
+
+/**
+ * The user row and whether TOTP is on, in one round trip (a named prepared
+ * statement: no ORM query compilation, planned once per connection).
+ */
+export async function findUserForSignIn(app: FastifyInstance, emailCanonical: string): Promise<PasswordUser | null> {
+  const rows = await app.db.$queryRaw<PasswordUser[]>`/* prepared:sign_in_user */
+    SELECT u.id, u.email, u.email_canonical AS "emailCanonical", u.name, u.password_hash AS "passwordHash",
+      u.must_change_password AS "mustChangePassword", u.email_verified_at AS "emailVerifiedAt",
+      u.disabled_at AS "disabledAt", u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+      (m.enabled_at IS NOT NULL) AS "mfaEnabled"
+    FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id
+    WHERE u.email_canonical = ${emailCanonical}`;
+  return rows[0] ?? null;
 }
 
-export async function verifyPasswordLogin(app: FastifyInstance, input: { email: string; password: string; ip?: string }): Promise<User> {
+export async function verifyPasswordLogin(app: FastifyInstance, input: { email: string; password: string; ip?: string }): Promise<PasswordUser> {
   const email = canonicalEmail(String(input.email ?? '')).slice(0, 320);
-  // lockout (security/lockout.ts) counts unknown emails too: no enumeration oracle
-  await assertNotLocked(app, email);
-  const user = email ? await app.db.user.findUnique({ where: { emailCanonical: email } }) : null;
-  const ok = await hasher(app).verify(user?.passwordHash ?? null, String(input.password ?? ''));
+  // lockout (security/lockout.ts) counts unknown emails too: no enumeration oracle.
+  // The lock is checked before any credential; the row is read meanwhile (a read only).
+  const [, user] = await Promise.all([assertNotLocked(app, email), email ? findUserForSignIn(app, email) : null]);
+  const hasher = passwordHasher(app);
+  const ok = await hasher.verify(user?.passwordHash ?? null, String(input.password ?? ''));
   if (!user || !ok) {
     await recordAudit(app, { action: 'login.failed', actorId: user?.id ?? null, actorEmail: user?.email ?? null, targetType: 'user', targetId: user?.id ?? null, ip: input.ip ?? null, details: { reason: user ? 'wrong_password' : 'unknown_email' } });
     await recordSignInFailure(app, { email, userId: user?.id, ip: input.ip });
@@ -35,11 +46,12 @@ export async function verifyPasswordLogin(app: FastifyInstance, input: { email: 
   }
   // a right password alone does not end a failure streak while a second factor is still to come:
   // the TOTP step clears it (else password + wrong codes, again and again, would never lock)
-  if (!(await isMfaEnabled(app, user.id))) await clearSignInFailures(app, email);
-  if (hasher(app).needsRehash(user.passwordHash!)) {
+  if (!user.mfaEnabled) await clearSignInFailures(app, email);
+  if (hasher.needsRehash(user.passwordHash!)) {
     // parameters changed since this hash was made: upgrade it now that we know the password
-    const passwordHash = await hasher(app).hash(String(input.password));
+    const passwordHash = await hasher.hash(String(input.password));
     await app.db.user.update({ where: { id: user.id }, data: { passwordHash } });
+    user.passwordHash = passwordHash;
   }
   if (app.config.requireEmailVerification && !user.emailVerifiedAt) throw new EmailNotVerified('verify your email address before signing in');
   return user;

@@ -16,19 +16,21 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Counts the event in latchkey_events_total. recordAudit does it; a statement that writes its own audit row calls it. */
+export function countEvent(deps: { metrics?: Metrics }, action: string): void {
+  deps.metrics?.events.inc({ event: action });
+}
+
+// One prepared statement (no ORM query compilation): failed sign-ins write one of
+// these each. A constant text (never interpolate into it): the values are its parameters.
+const INSERT_AUDIT = `/* prepared:audit_insert */
+  INSERT INTO audit_events (action, actor_id, actor_email, target_type, target_id, ip, details)
+  VALUES ($1::text, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::jsonb)`;
+
 export async function recordAudit(deps: { db: Db; metrics?: Metrics }, entry: AuditEntry): Promise<void> {
-  deps.metrics?.events.inc({ event: entry.action });
-  await deps.db.auditEvent.create({
-    data: {
-      action: entry.action,
-      actorId: entry.actorId ?? null,
-      actorEmail: entry.actorEmail ?? null,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      ip: entry.ip ?? null,
-      details: (entry.details ?? undefined) as never,
-    },
-  });
+  countEvent(deps, entry.action);
+  await deps.db.$executeRawUnsafe(INSERT_AUDIT, entry.action, entry.actorId ?? null, entry.actorEmail ?? null, entry.targetType ?? null,
+    entry.targetId ?? null, entry.ip ?? null, entry.details === undefined ? null : JSON.stringify(entry.details));
 }
 
 /** Audit from a request: the IP comes from the request (TRUST_PROXY-aware). */

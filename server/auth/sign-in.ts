@@ -4,12 +4,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Client, User } from '../db/generated/client.ts';
 import { verifyPasswordLogin } from '../accounts/password-login.ts';
-import { createMfaChallenge, isMfaEnabled } from '../mfa/challenge.ts';
+import { createMfaChallenge } from '../mfa/challenge.ts';
 import { createSession } from '../sessions/session-service.ts';
 import { issueTokens, type TokenResponse } from '../oauth/tokens/issue-tokens.ts';
 import { effectiveAccess, type EffectiveAccess } from '../rbac/effective-access.ts';
 import { userScopes } from '../oauth/tokens/scopes.ts';
-import { audit } from '../audit/audit.ts';
 import { MfaRequired } from '../http/errors.ts';
 
 export interface PasswordSignIn {
@@ -23,10 +22,9 @@ export interface PasswordSignIn {
 
 export async function signInWithPassword(request: FastifyRequest, input: PasswordSignIn): Promise<TokenResponse> {
   const app = request.server;
+  // the user row says whether TOTP is on (same statement as the lookup)
   const user = await verifyPasswordLogin(app, { email: input.email, password: input.password, ip: request.ip });
-  // both reads at once: the access is thrown away in the (rarer) MFA case
-  const [mfa, access] = await Promise.all([isMfaEnabled(app, user.id), effectiveAccess(app.db, user.id)]);
-  if (mfa) {
+  if (user.mfaEnabled) {
     const mfaToken = await createMfaChallenge(app, {
       userId: user.id,
       clientId: input.client.id,
@@ -37,10 +35,14 @@ export async function signInWithPassword(request: FastifyRequest, input: Passwor
     });
     throw new MfaRequired('a second factor is required', { mfa_token: mfaToken });
   }
-  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource, access });
+  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource });
 }
 
-/** After every factor passed: a new session (sid) and its tokens. */
+/**
+ * After every factor passed: a new session (sid) and its tokens. The session,
+ * its first refresh token, last_login_at and the `login.succeeded` audit row
+ * are one statement (sessions/session-service.ts).
+ */
 export async function finishSignIn(
   request: FastifyRequest,
   input: { client: Client; user: User; amr: string[]; scope?: string[]; nonce?: string; resource?: string; access?: EffectiveAccess },
@@ -53,8 +55,9 @@ export async function finishSignIn(
   const session = await createSession(app, {
     userId: input.user.id, clientId: input.client.id, amr: input.amr, ip: request.ip, userAgent: request.headers['user-agent'],
     refreshScope: includeRefresh ? scope : undefined,
+    audit: { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, ip: request.ip, details: { client_id: input.client.id, amr: input.amr } },
   });
-  const [tokens] = await Promise.all([issueTokens(app, {
+  return issueTokens(app, {
     client: input.client,
     user: input.user,
     session,
@@ -65,6 +68,5 @@ export async function finishSignIn(
     access,
     includeRefresh,
     refreshToken: session.refreshToken,
-  }), audit(request, { action: 'login.succeeded', actorId: input.user.id, actorEmail: input.user.email, targetType: 'session', targetId: session.id, details: { client_id: input.client.id, amr: input.amr } })]);
-  return tokens;
+  });
 }

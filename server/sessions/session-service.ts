@@ -3,7 +3,8 @@
 // access tokens (store marker, seen by every instance on the next request).
 import type { FastifyInstance } from 'fastify';
 import type { Session } from '../db/generated/client.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { randomUUID } from 'node:crypto';
+import { countEvent, recordAudit, type AuditEntry } from '../audit/audit.ts';
 import { markSessionRevoked, sessionMarker } from './revocation-markers.ts';
 import { newRefreshToken } from '../oauth/tokens/refresh-tokens.ts';
 
@@ -21,6 +22,8 @@ export interface NewSession {
   authTime?: Date;
   /** issue the family's first refresh token with these scopes in the same write */
   refreshScope?: string[];
+  /** the sign-in's audit entry, written in the same statement; its target is the new session */
+  audit?: Omit<AuditEntry, 'targetType' | 'targetId'>;
 }
 
 export interface Actor {
@@ -29,29 +32,55 @@ export interface Actor {
   ip?: string | null;
 }
 
+// The sign-in write. A constant text (never interpolate into it): the values are its parameters.
+const CREATE_SESSION = `/* prepared:create_session */
+  WITH s AS (
+    INSERT INTO sessions (id, user_id, client_id, amr, auth_time, ip, user_agent, created_at, last_used_at, expires_at)
+    VALUES ($1::uuid, $2::uuid, $3::text, $4::text[], $5::timestamptz, $6::text, $7::text, $8::timestamptz, $8::timestamptz, $9::timestamptz)
+    RETURNING id
+  ), rt AS (
+    INSERT INTO refresh_tokens (id, session_id, token_hash, scope, created_at, expires_at)
+    SELECT $10::uuid, s.id, $11::text, $12::text, $8::timestamptz, $9::timestamptz FROM s WHERE $11::text IS NOT NULL
+  ), u AS (
+    UPDATE users SET last_login_at = $8::timestamptz, updated_at = $8::timestamptz WHERE id = $2::uuid
+  ), a AS (
+    INSERT INTO audit_events (at, action, actor_id, actor_email, target_type, target_id, ip, details)
+    SELECT $8::timestamptz, $13::text, $14::uuid, $15::text, 'session', s.id::text, $16::text, $17::jsonb FROM s WHERE $13::text IS NOT NULL
+  )
+  SELECT 1 FROM s`;
+
 /**
- * A new session and, with `refreshScope`, its first refresh token in ONE write:
- * a sign-in either creates both or nothing, even if Postgres fails halfway.
+ * A new session, with `refreshScope` its first refresh token, the user's
+ * last_login_at and, with `audit`, the sign-in's audit row (its target is the
+ * new session), in ONE statement: a sign-in either writes all of it or nothing,
+ * even if Postgres fails halfway. A named prepared statement: no ORM query
+ * compilation, one round trip, one commit.
  */
 export async function createSession(app: FastifyInstance, input: NewSession): Promise<Session & { refreshToken?: string }> {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + app.config.refreshTokenTtl * 1000);
   const rt = input.refreshScope ? newRefreshToken() : undefined;
-  const [session] = await Promise.all([
-    app.db.session.create({
-      data: {
-        userId: input.userId,
-        clientId: input.clientId,
-        amr: input.amr,
-        authTime: input.authTime ?? now,
-        ip: input.ip ?? null,
-        userAgent: input.userAgent?.slice(0, 512) ?? null,
-        expiresAt,
-        ...(rt ? { refreshTokens: { create: [{ id: rt.id, tokenHash: rt.hash, scope: input.refreshScope!.join(' '), expiresAt }] } } : {}),
-      },
-    }),
-    app.db.user.update({ where: { id: input.userId }, data: { lastLoginAt: now } }),
-  ]);
+  const session: Session = {
+    id: randomUUID(),
+    userId: input.userId,
+    clientId: input.clientId,
+    amr: input.amr,
+    authTime: input.authTime ?? now,
+    ip: input.ip ?? null,
+    userAgent: input.userAgent?.slice(0, 512) ?? null,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt,
+    revokedAt: null,
+    revokedReason: null,
+  };
+  const a = input.audit;
+  // positional parameters: a value used several times is sent (and converted by Prisma) once
+  await app.db.$executeRawUnsafe(CREATE_SESSION,
+    session.id, session.userId, session.clientId, session.amr, session.authTime, session.ip, session.userAgent, now, expiresAt,
+    rt?.id ?? null, rt?.hash ?? null, input.refreshScope?.join(' ') ?? null,
+    a?.action ?? null, a?.actorId ?? null, a?.actorEmail ?? null, a?.ip ?? null, a?.details === undefined ? null : JSON.stringify(a.details));
+  if (a) countEvent(app, a.action);
   return Object.assign(session, { refreshToken: rt?.token });
 }
 
