@@ -17,13 +17,13 @@ export type PasswordUser = User & { mfaEnabled: boolean };
  * statement: no ORM query compilation, planned once per connection).
  */
 export async function findUserForSignIn(app: FastifyInstance, emailCanonical: string): Promise<PasswordUser | null> {
-  const rows = await app.db.$queryRaw<PasswordUser[]>`/* prepared:sign_in_user */
+  const rows = await app.db.sql.query<PasswordUser>('sign_in_user', `
     SELECT u.id, u.email, u.email_canonical AS "emailCanonical", u.name, u.password_hash AS "passwordHash",
       u.must_change_password AS "mustChangePassword", u.email_verified_at AS "emailVerifiedAt",
       u.disabled_at AS "disabledAt", u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
       (m.enabled_at IS NOT NULL) AS "mfaEnabled"
     FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id
-    WHERE u.email_canonical = ${emailCanonical}`;
+    WHERE u.email_canonical = $1`, [emailCanonical]);
   return rows[0] ?? null;
 }
 

@@ -21,16 +21,16 @@ export function countEvent(deps: { metrics?: Metrics }, action: string): void {
   deps.metrics?.events.inc({ event: action });
 }
 
-// One prepared statement (no ORM query compilation): failed sign-ins write one of
+// One prepared statement on db.sql (no ORM query compilation): failed sign-ins write one of
 // these each. A constant text (never interpolate into it): the values are its parameters.
-const INSERT_AUDIT = `/* prepared:audit_insert */
+const INSERT_AUDIT = `
   INSERT INTO audit_events (action, actor_id, actor_email, target_type, target_id, ip, details)
   VALUES ($1::text, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::jsonb)`;
 
 export async function recordAudit(deps: { db: Db; metrics?: Metrics }, entry: AuditEntry): Promise<void> {
   countEvent(deps, entry.action);
-  await deps.db.$executeRawUnsafe(INSERT_AUDIT, entry.action, entry.actorId ?? null, entry.actorEmail ?? null, entry.targetType ?? null,
-    entry.targetId ?? null, entry.ip ?? null, entry.details === undefined ? null : JSON.stringify(entry.details));
+  await deps.db.sql.query('audit_insert', INSERT_AUDIT, [entry.action, entry.actorId ?? null, entry.actorEmail ?? null, entry.targetType ?? null,
+    entry.targetId ?? null, entry.ip ?? null, entry.details === undefined ? null : JSON.stringify(entry.details)]);
 }
 
 /** Audit from a request: the IP comes from the request (TRUST_PROXY-aware). */

@@ -7,11 +7,12 @@ import { PrismaClient } from './generated/client.ts';
 export { Prisma } from './generated/client.ts';
 
 /**
- * Hand-written hot statements (refresh rotation, the /auth/me profile, effective
+ * Hand-written hot statements (sign-in, refresh rotation, audit rows, the /auth/me profile, effective
  * access) straight on the pool Prisma uses: Prisma's query interpreter costs
  * a tenth of a millisecond of CPU per query, as much as the rest of a refresh
  * besides its signature. Each runs as a named prepared statement, planned
- * once per connection; a name must always carry the same text.
+ * once per connection (the rotation spends as long in planning as in
+ * execution otherwise); a name must always carry the same text.
  */
 export interface Sql {
   query<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
@@ -30,24 +31,13 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
   });
   // errors of idle connections (Postgres restarting) surface through the next query
   pool.on('error', () => {});
-  const adapter = new PrismaPg(pool, { statementNameGenerator: preparedStatementName, disposeExternalPool: true });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const sql: Sql = {
     async query<T>(name: string, text: string, values: unknown[]) {
       return (await pool.query({ name: `lks_${name}`, text, values })).rows as T[];
     },
   };
   return Object.assign(new PrismaClient({ adapter }), { sql });
-}
-
-/**
- * Raw queries that begin with `/* prepared:NAME *\/` run as named prepared
- * statements, planned once per connection: the refresh-token rotation spends
- * as long in planning as in execution otherwise. Only hand-written hot queries
- * opt in (their text never changes under a name); everything else stays unnamed.
- */
-function preparedStatementName(query: { sql: string }): string {
-  const m = /^\/\* prepared:([a-z0-9_]+) \*\//.exec(query.sql);
-  return (m ? `lk_${m[1]}` : undefined) as string;
 }
 
 // Prisma connection errors, socket errors, and the SQLSTATEs of a server that is

@@ -33,7 +33,7 @@ export interface Actor {
 }
 
 // The sign-in write. A constant text (never interpolate into it): the values are its parameters.
-const CREATE_SESSION = `/* prepared:create_session */
+const CREATE_SESSION = `
   WITH s AS (
     INSERT INTO sessions (id, user_id, client_id, amr, auth_time, ip, user_agent, created_at, last_used_at, expires_at)
     VALUES ($1::uuid, $2::uuid, $3::text, $4::text[], $5::timestamptz, $6::text, $7::text, $8::timestamptz, $8::timestamptz, $9::timestamptz)
@@ -54,7 +54,7 @@ const CREATE_SESSION = `/* prepared:create_session */
  * last_login_at and, with `audit`, the sign-in's audit row (its target is the
  * new session), in ONE statement: a sign-in either writes all of it or nothing,
  * even if Postgres fails halfway. A named prepared statement: no ORM query
- * compilation, one round trip, one commit.
+ * compilation (db.sql), one round trip, one commit.
  */
 export async function createSession(app: FastifyInstance, input: NewSession): Promise<Session & { refreshToken?: string }> {
   const now = new Date();
@@ -75,11 +75,11 @@ export async function createSession(app: FastifyInstance, input: NewSession): Pr
     revokedReason: null,
   };
   const a = input.audit;
-  // positional parameters: a value used several times is sent (and converted by Prisma) once
-  await app.db.$executeRawUnsafe(CREATE_SESSION,
+  // positional parameters: a value used several times is sent once
+  await app.db.sql.query('create_session', CREATE_SESSION, [
     session.id, session.userId, session.clientId, session.amr, session.authTime, session.ip, session.userAgent, now, expiresAt,
     rt?.id ?? null, rt?.hash ?? null, input.refreshScope?.join(' ') ?? null,
-    a?.action ?? null, a?.actorId ?? null, a?.actorEmail ?? null, a?.ip ?? null, a?.details === undefined ? null : JSON.stringify(a.details));
+    a?.action ?? null, a?.actorId ?? null, a?.actorEmail ?? null, a?.ip ?? null, a?.details === undefined ? null : JSON.stringify(a.details)]);
   if (a) countEvent(app, a.action);
   return Object.assign(session, { refreshToken: rt?.token });
 }
