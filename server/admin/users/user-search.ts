@@ -1,18 +1,68 @@
-// The users search (`?q=`) at 100,000+ users. Prisma would send the search as
-// `... WHERE (email LIKE '%q%' OR name ILIKE '%q%') ORDER BY created_at LIMIT 20`,
-// and the planner, which cannot estimate how many rows a '%q%' pattern matches,
-// often walks the created_at index and filters row by row: fast for common
-// terms, slow (50+ ms) for rare ones. Here the matches are collected first
-// through the pg_trgm GIN indexes (a MATERIALIZED CTE is an optimisation fence),
-// then counted and paged in the same statement: one scan, both numbers.
+// The users search (`?q=`) at 100,000+ users, in one statement that also reads
+// the page's rows (the view's columns, roles and MFA): one round trip, no ORM
+// query. Two ways to find a page, both exact and in the same order:
+//
+// - the walk: read users in sort order (the (created_at, id) or email index)
+//   and keep the matches. Cheap when the term is common (a surname: 1 user in
+//   25), hopeless when it is rare (one person's address: every row is read).
+// - the collect: every match through the pg_trgm GIN indexes on email and
+//   name, then sorted. Cheap when the term is rare, and it counts them all; for
+//   a common term, the index scans and the heap rechecks of thousands of
+//   matches cost 5+ ms.
+//
+// Which one: a probe reads the first `probeRows` users in sort order. With at
+// least `probeHits` matches among them the term is common: the walk reads on,
+// over at most `walkRows` users, until it has found more than `cap` matches
+// (and the page). Then it stops: the answer says `total_capped` and `total`
+// is a lower bound (there are more than `total` matches). Otherwise, or when the
+// walk runs out of rows first, the collect runs and the total is exact. Sorts
+// without a usable index (`-name`, `±last_login_at`) always collect.
+//
+// The gates between the two are one-time filters on the CTEs above them:
+// Postgres runs neither the walk for a rare term nor the collect for a common one.
 import type { FastifyInstance } from 'fastify';
 import { Prisma } from '../../db/client.ts';
 import { likeEscape } from '../pagination.ts';
 import type { UserListQuery } from './user-list.ts';
 
-const ORDER: Record<string, string> = {
-  created_at: 'created_at', email: 'email_canonical', name: 'name', last_login_at: 'last_login_at',
+/** How the search decides and where it stops counting (tests shrink these). */
+export const searchTuning = {
+  /** count at most this many matches when walking; more: `total_capped` */
+  cap: 100,
+  /** users read by the probe, in sort order */
+  probeRows: 200,
+  /** matches among them that make a term common enough to walk (2%) */
+  probeHits: 4,
+  /** users the walk reads at most before it gives up for the collect */
+  walkRows: 5000,
 };
+
+interface Sort {
+  /** the column of the users table and of the CTEs below */
+  column: string;
+  dir: 'ASC' | 'DESC';
+  nulls: string;
+  /** the walk's ORDER BY on `users u`: an index order that is also a total order, or null (always collect) */
+  walk: string | null;
+}
+
+function sortOf(sort: string): Sort {
+  const dir = sort.startsWith('-') ? 'DESC' : 'ASC';
+  const field = sort.replace(/^-/, '');
+  switch (field) {
+    // users_created_at_id_idx, either direction
+    case 'created_at': return { column: 'created_at', dir, nulls: '', walk: `u.created_at ${dir}, u.id ${dir}` };
+    // email_canonical is unique: its index alone is a total order
+    case 'email': return { column: 'email_canonical', dir, nulls: '', walk: `u.email_canonical ${dir}` };
+    // the name index holds NULLs last going up, first going down; the list wants them last both ways
+    case 'name': return { column: 'name', dir, nulls: ' NULLS LAST', walk: null };
+    case 'last_login_at': return { column: 'last_login_at', dir, nulls: ' NULLS LAST', walk: null };
+    default: return sortOf('-created_at');
+  }
+}
+
+const SORT_KEYS = ['created_at', '-created_at', 'email', '-email', 'name', '-name', 'last_login_at', '-last_login_at'];
+const tri = (v: boolean | undefined) => (v === undefined ? 'n' : v ? 't' : 'f');
 
 function filters(q: Partial<UserListQuery>): Prisma.Sql[] {
   const out: Prisma.Sql[] = [];
@@ -26,20 +76,92 @@ function filters(q: Partial<UserListQuery>): Prisma.Sql[] {
   return out;
 }
 
-/** ids of one page of users matching `q.q` (and the filters), in order, and the total. */
-export async function searchUserIds(app: FastifyInstance, q: Partial<UserListQuery> & { q: string }, page: { skip: number; take: number }): Promise<{ ids: string[]; total: number }> {
+/** one row of the page: the user view's columns (password_hash only as a boolean) */
+export interface SearchRow {
+  id: string;
+  email: string;
+  name: string | null;
+  email_verified_at: Date | null;
+  disabled_at: Date | null;
+  must_change_password: boolean;
+  has_password: boolean;
+  mfa_enabled: boolean;
+  roles: string[];
+  created_at: Date;
+  updated_at: Date;
+  last_login_at: Date | null;
+}
+
+export interface SearchResult {
+  rows: SearchRow[];
+  /** exact, or (capped) a lower bound: there are more matches than this */
+  total: number;
+  capped: boolean;
+}
+
+/** One page of users whose email or name contains `q.q` (and who pass the filters), in order, with the total. */
+export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery> & { q: string }, page: { skip: number; take: number }): Promise<SearchResult> {
   const term = `%${likeEscape(q.q.trim())}%`;
   const where = Prisma.join([Prisma.sql`(u.email_canonical LIKE ${term.toLowerCase()} OR u.name ILIKE ${term})`, ...filters(q)], ' AND ');
-  const sort = q.sort ?? '-created_at';
-  const dir = sort.startsWith('-') ? 'DESC' : 'ASC';
-  const column = ORDER[sort.replace(/^-/, '')] ?? 'created_at';
-  const nulls = column === 'name' || column === 'last_login_at' ? ' NULLS LAST' : '';
-  const orderBy = Prisma.raw(`${column} ${dir}${nulls}, id ${dir}`);
-  const rows = await app.db.$queryRaw<Array<{ total: number; ids: string[] }>>`
-    WITH m AS MATERIALIZED (
-      SELECT u.id, u.created_at, u.email_canonical, u.name, u.last_login_at FROM users u WHERE ${where}
-    )
-    SELECT (SELECT count(*) FROM m)::int AS total,
-           (SELECT coalesce(array_agg(p.id::text), '{}') FROM (SELECT id FROM m ORDER BY ${orderBy} LIMIT ${page.take} OFFSET ${page.skip}) p) AS ids`;
-  return { ids: rows[0]?.ids ?? [], total: rows[0]?.total ?? 0 };
+  const sortKey = SORT_KEYS.includes(q.sort ?? '') ? q.sort! : '-created_at';
+  const s = sortOf(sortKey);
+  // the statement's text depends only on these: one prepared statement each
+  const name = Prisma.raw(`/* prepared:users_search_${SORT_KEYS.indexOf(sortKey)}_${tri(q.verified)}${tri(q.disabled)}${tri(q.mfa)}${q.role ? 'r' : 'n'} */`);
+  const order = Prisma.raw(`${s.column} ${s.dir}${s.nulls}, id ${s.dir}`);
+  const orderU = Prisma.raw(`u.${s.column} ${s.dir}${s.nulls}, u.id ${s.dir}`);
+  const cols = Prisma.raw('u.id, u.created_at, u.email_canonical, u.name, u.last_login_at');
+  // what the filters read, for the walk's sub-selects (never the password hash)
+  const walkCols = Prisma.raw('u.id, u.created_at, u.email_canonical, u.name, u.last_login_at, u.email_verified_at, u.disabled_at');
+  const view = Prisma.sql`u.id, u.email, u.name, u.email_verified_at, u.disabled_at, u.must_change_password,
+      u.password_hash IS NOT NULL AS has_password, mf.enabled_at IS NOT NULL AS mfa_enabled,
+      ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) AS roles,
+      u.created_at, u.updated_at, u.last_login_at`;
+  type Row = Omit<SearchRow, 'id'> & { id: string | null; total: number; capped: boolean };
+  let rows: Row[];
+  if (s.walk) {
+    const t = searchTuning;
+    // more matches than this and the walk stops: the page and "more than `shown`"
+    const shown = Math.max(t.cap, page.skip + page.take);
+    const walk = Prisma.raw(s.walk);
+    rows = await app.db.$queryRaw<Row[]>`${name}
+      WITH probe AS MATERIALIZED (
+        SELECT count(*)::int AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY ${walk} LIMIT ${t.probeRows}::int) u WHERE ${where}
+      ), w AS MATERIALIZED (
+        SELECT ${cols} FROM (
+          SELECT ${walkCols} FROM users u WHERE (SELECT hits FROM probe) >= ${t.probeHits}::int ORDER BY ${walk} LIMIT ${t.walkRows}::int
+        ) u WHERE ${where}
+        -- the walk's order again: the MFA and role filters may become joins that do not keep it
+        ORDER BY ${walk} LIMIT ${shown + 1}::int
+      ), walked AS MATERIALIZED (
+        SELECT count(*) > ${shown}::int AS enough FROM w
+      ), m AS MATERIALIZED (
+        SELECT ${cols} FROM users u WHERE NOT (SELECT enough FROM walked) AND ${where}
+      ), p AS MATERIALIZED (
+        (SELECT id FROM w WHERE (SELECT enough FROM walked) ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int)
+        UNION ALL
+        (SELECT id FROM m ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int)
+      )
+      SELECT t.total, t.capped, ${view}
+      FROM (SELECT CASE WHEN (SELECT enough FROM walked) THEN ${shown}::int ELSE (SELECT count(*) FROM m)::int END AS total,
+                   (SELECT enough FROM walked) AS capped) t
+      LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
+      ORDER BY ${orderU}`;
+  } else {
+    rows = await app.db.$queryRaw<Row[]>`${name}
+      WITH m AS MATERIALIZED (
+        SELECT ${cols} FROM users u WHERE ${where}
+      ), p AS MATERIALIZED (
+        SELECT id FROM m ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int
+      )
+      SELECT t.total, false AS capped, ${view}
+      FROM (SELECT count(*)::int AS total FROM m) t
+      LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
+      ORDER BY ${orderU}`;
+  }
+  const first = rows[0];
+  return {
+    rows: rows.filter((r): r is Row & { id: string } => r.id !== null),
+    total: first?.total ?? 0,
+    capped: first?.capped ?? false,
+  };
 }
