@@ -46,7 +46,8 @@ export function userWhere(q: Partial<UserListQuery>): Prisma.UserWhereInput {
   return and.length ? { AND: and } : {};
 }
 
-function orderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
+/** the list's order as Prisma's orderBy (user-search.ts writes the same in SQL) */
+export function userOrderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
   const dir = sort.startsWith('-') ? 'desc' : 'asc';
   const field = sort.replace(/^-/, '');
   const first: Prisma.UserOrderByWithRelationInput =
@@ -68,7 +69,7 @@ export async function listUsers(app: FastifyInstance, q: Partial<UserListQuery>)
   }
   const where = userWhere(q);
   const [rows, total] = await Promise.all([
-    app.db.user.findMany({ where, select: userViewSelect, orderBy: orderBy(q.sort ?? '-created_at'), skip, take }),
+    app.db.user.findMany({ where, select: userViewSelect, orderBy: userOrderBy(q.sort ?? '-created_at'), skip, take }),
     app.db.user.count({ where }),
   ]);
   return { items: rows.map(toUserView), total, total_capped: false, page, per_page };

@@ -10,16 +10,20 @@
 //   a common term, the index scans and the heap rechecks of thousands of
 //   matches cost 5+ ms.
 //
-// Which one: a probe reads the first `probeRows` users in sort order. With at
-// least `probeHits` matches among them the term is common: the walk reads on,
-// over at most `walkRows` users, until it has found more than `cap` matches
-// (and the page). Then it stops: the answer says `total_capped` and `total`
-// is a lower bound (there are more than `total` matches). Otherwise, or when the
-// walk runs out of rows first, the collect runs and the total is exact. Sorts
-// without a usable index (`-name`, `±last_login_at`) always collect.
+// Which one: a probe tests `probeRows` users in id order (random ids: a fixed
+// sample of the whole table). When the share of matches there says the walk
+// would find the page and more than `cap` matches within `walkRows` users, it
+// walks, and stops there: the answer says `total_capped` and `total` is a
+// lower bound (more users than `total` match). Otherwise, or when the walk runs
+// out of rows first (the matches are not spread evenly), the collect runs and
+// the total is exact. Sorts without a usable index (`-name`, `±last_login_at`)
+// always collect.
 //
-// The gates between the two are one-time filters on the CTEs above them:
-// Postgres runs neither the walk for a rare term nor the collect for a common one.
+// Postgres runs neither the walk for a rare term nor the collect for a common
+// one: the gates between them are one-time filters. The statement is prepared
+// once per connection and variant, and the search term reaches it through an
+// InitPlan, so that every plan is the same and Postgres settles on the generic
+// one (planning costs as much as running).
 import type { FastifyInstance } from 'fastify';
 import { Prisma } from '../../db/client.ts';
 import { likeEscape } from '../pagination.ts';
@@ -28,11 +32,9 @@ import type { UserListQuery } from './user-list.ts';
 /** How the search decides and where it stops counting (tests shrink these). */
 export const searchTuning = {
   /** count at most this many matches when walking; more: `total_capped` */
-  cap: 100,
-  /** users read by the probe, in sort order */
-  probeRows: 200,
-  /** matches among them that make a term common enough to walk (2%) */
-  probeHits: 4,
+  cap: 50,
+  /** users the probe tests (in id order: a sample) */
+  probeRows: 150,
   /** users the walk reads at most before it gives up for the collect */
   walkRows: 5000,
 };
@@ -72,7 +74,7 @@ function filters(q: Partial<UserListQuery>): Prisma.Sql[] {
     const has = Prisma.sql`EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL)`;
     out.push(q.mfa ? has : Prisma.sql`NOT ${has}`);
   }
-  if (q.role) out.push(Prisma.sql`EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id AND r.name = ${q.role})`);
+  if (q.role) out.push(Prisma.sql`EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id AND r.name = (SELECT role FROM k))`);
   return out;
 }
 
@@ -102,11 +104,17 @@ export interface SearchResult {
 /** One page of users whose email or name contains `q.q` (and who pass the filters), in order, with the total. */
 export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery> & { q: string }, page: { skip: number; take: number }): Promise<SearchResult> {
   const term = `%${likeEscape(q.q.trim())}%`;
-  const where = Prisma.join([Prisma.sql`(u.email_canonical LIKE ${term.toLowerCase()} OR u.name ILIKE ${term})`, ...filters(q)], ' AND ');
+  const t = searchTuning;
+  const [probeRows, walkRows] = [t.probeRows, t.walkRows].map((n) => Math.max(1, Math.floor(n)));
+  // every value comes from k (InitPlans): no plan depends on them, so the first
+  // plans cost what the generic one does, and Postgres keeps the generic one
+  const k = Prisma.sql`SELECT ${term.toLowerCase()}::text AS e, ${term}::text AS n, ${q.role ?? null}::text AS role,
+        ${page.take}::int AS take, ${page.skip}::int AS skip`;
+  const where = Prisma.join([Prisma.sql`(u.email_canonical LIKE (SELECT e FROM k) OR u.name ILIKE (SELECT n FROM k))`, ...filters(q)], ' AND ');
   const sortKey = SORT_KEYS.includes(q.sort ?? '') ? q.sort! : '-created_at';
   const s = sortOf(sortKey);
   // the statement's text depends only on these: one prepared statement each
-  const name = Prisma.raw(`/* prepared:users_search_${SORT_KEYS.indexOf(sortKey)}_${tri(q.verified)}${tri(q.disabled)}${tri(q.mfa)}${q.role ? 'r' : 'n'} */`);
+  const name = Prisma.raw(`/* prepared:users_search_${SORT_KEYS.indexOf(sortKey)}_${tri(q.verified)}${tri(q.disabled)}${tri(q.mfa)}${q.role ? 'r' : 'n'}_${probeRows}_${walkRows} */`);
   const order = Prisma.raw(`${s.column} ${s.dir}${s.nulls}, id ${s.dir}`);
   const orderU = Prisma.raw(`u.${s.column} ${s.dir}${s.nulls}, u.id ${s.dir}`);
   const cols = Prisma.raw('u.id, u.created_at, u.email_canonical, u.name, u.last_login_at');
@@ -119,39 +127,44 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
   type Row = Omit<SearchRow, 'id'> & { id: string | null; total: number; capped: boolean };
   let rows: Row[];
   if (s.walk) {
-    const t = searchTuning;
     // more matches than this and the walk stops: the page and "more than `shown`"
     const shown = Math.max(t.cap, page.skip + page.take);
     const walk = Prisma.raw(s.walk);
     rows = await app.db.$queryRaw<Row[]>`${name}
-      WITH probe AS MATERIALIZED (
-        SELECT count(*)::int AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY ${walk} LIMIT ${t.probeRows}::int) u WHERE ${where}
+      WITH k AS MATERIALIZED (
+        ${k}, ${shown}::int AS shown
+      ), probe AS MATERIALIZED (
+        SELECT count(*) AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY u.id LIMIT ${Prisma.raw(String(probeRows))}) u WHERE ${where}
       ), w AS MATERIALIZED (
+        -- walk only when, at the probe's rate, the walk's users hold more matches than it needs
         SELECT ${cols} FROM (
-          SELECT ${walkCols} FROM users u WHERE (SELECT hits FROM probe) >= ${t.probeHits}::int ORDER BY ${walk} LIMIT ${t.walkRows}::int
+          SELECT ${walkCols} FROM users u WHERE (SELECT hits FROM probe) * ${Prisma.raw(String(walkRows))} > (SELECT shown FROM k)::bigint * ${Prisma.raw(String(probeRows))}
+          ORDER BY ${walk} LIMIT ${Prisma.raw(String(walkRows))}
         ) u WHERE ${where}
         -- the walk's order again: the MFA and role filters may become joins that do not keep it
-        ORDER BY ${walk} LIMIT ${shown + 1}::int
+        ORDER BY ${walk} LIMIT (SELECT shown + 1 FROM k)
       ), walked AS MATERIALIZED (
-        SELECT count(*) > ${shown}::int AS enough FROM w
+        SELECT count(*) > (SELECT shown FROM k) AS enough FROM w
       ), m AS MATERIALIZED (
         SELECT ${cols} FROM users u WHERE NOT (SELECT enough FROM walked) AND ${where}
       ), p AS MATERIALIZED (
-        (SELECT id FROM w WHERE (SELECT enough FROM walked) ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int)
+        (SELECT id FROM w WHERE (SELECT enough FROM walked) ORDER BY ${order} LIMIT (SELECT take FROM k) OFFSET (SELECT skip FROM k))
         UNION ALL
-        (SELECT id FROM m ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int)
+        (SELECT id FROM m ORDER BY ${order} LIMIT (SELECT take FROM k) OFFSET (SELECT skip FROM k))
       )
       SELECT t.total, t.capped, ${view}
-      FROM (SELECT CASE WHEN (SELECT enough FROM walked) THEN ${shown}::int ELSE (SELECT count(*) FROM m)::int END AS total,
+      FROM (SELECT CASE WHEN (SELECT enough FROM walked) THEN (SELECT shown FROM k) ELSE (SELECT count(*) FROM m)::int END AS total,
                    (SELECT enough FROM walked) AS capped) t
       LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
       ORDER BY ${orderU}`;
   } else {
     rows = await app.db.$queryRaw<Row[]>`${name}
-      WITH m AS MATERIALIZED (
+      WITH k AS MATERIALIZED (
+        ${k}
+      ), m AS MATERIALIZED (
         SELECT ${cols} FROM users u WHERE ${where}
       ), p AS MATERIALIZED (
-        SELECT id FROM m ORDER BY ${order} LIMIT ${page.take}::int OFFSET ${page.skip}::int
+        SELECT id FROM m ORDER BY ${order} LIMIT (SELECT take FROM k) OFFSET (SELECT skip FROM k)
       )
       SELECT t.total, false AS capped, ${view}
       FROM (SELECT count(*)::int AS total FROM m) t
