@@ -108,9 +108,14 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
   const [probeRows, walkRows] = [t.probeRows, t.walkRows].map((n) => Math.max(1, Math.floor(n)));
   // every value comes from k (InitPlans): no plan depends on them, so the first
   // plans cost what the generic one does, and Postgres keeps the generic one
-  const k = Prisma.sql`SELECT ${term.toLowerCase()}::text AS e, ${term}::text AS n, ${q.role ?? null}::text AS role,
-        ${page.take}::int AS take, ${page.skip}::int AS skip`;
+  const plain = q.q.trim();
+  const k = Prisma.sql`SELECT ${term.toLowerCase()}::text AS e, ${term}::text AS n, ${plain.toLowerCase()}::text AS ep, lower(${plain}::text) AS np,
+        ${q.role ?? null}::text AS role, ${page.take}::int AS take, ${page.skip}::int AS skip`;
+  // the match as LIKE/ILIKE (what the trigram indexes answer) for the collect, and the same
+  // match as plain substring tests for the probe and the walk, which test it user by user:
+  // strpos is a fifth cheaper than LIKE, and ILIKE is lower() on both sides by definition
   const where = Prisma.join([Prisma.sql`(u.email_canonical LIKE (SELECT e FROM k) OR u.name ILIKE (SELECT n FROM k))`, ...filters(q)], ' AND ');
+  const whereRow = Prisma.join([Prisma.sql`(strpos(u.email_canonical, (SELECT ep FROM k)) > 0 OR strpos(lower(u.name), (SELECT np FROM k)) > 0)`, ...filters(q)], ' AND ');
   const sortKey = SORT_KEYS.includes(q.sort ?? '') ? q.sort! : '-created_at';
   const s = sortOf(sortKey);
   // the statement's text depends only on these: one prepared statement each
@@ -134,13 +139,13 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
       WITH k AS MATERIALIZED (
         ${k}, ${shown}::int AS shown
       ), probe AS MATERIALIZED (
-        SELECT count(*) AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY u.id LIMIT ${Prisma.raw(String(probeRows))}) u WHERE ${where}
+        SELECT count(*) AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY u.id LIMIT ${Prisma.raw(String(probeRows))}) u WHERE ${whereRow}
       ), w AS MATERIALIZED (
         -- walk only when, at the probe's rate, the walk's users hold more matches than it needs
         SELECT ${cols} FROM (
           SELECT ${walkCols} FROM users u WHERE (SELECT hits FROM probe) * ${Prisma.raw(String(walkRows))} > (SELECT shown FROM k)::bigint * ${Prisma.raw(String(probeRows))}
           ORDER BY ${walk} LIMIT ${Prisma.raw(String(walkRows))}
-        ) u WHERE ${where}
+        ) u WHERE ${whereRow}
         -- the walk's order again: the MFA and role filters may become joins that do not keep it
         ORDER BY ${walk} LIMIT (SELECT shown + 1 FROM k)
       ), walked AS MATERIALIZED (
