@@ -127,7 +127,8 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
   const walkCols = Prisma.raw('u.id, u.created_at, u.email_canonical, u.name, u.last_login_at, u.email_verified_at, u.disabled_at');
   const view = Prisma.sql`u.id, u.email, u.name, u.email_verified_at, u.disabled_at, u.must_change_password,
       u.password_hash IS NOT NULL AS has_password, mf.enabled_at IS NOT NULL AS mfa_enabled,
-      ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) AS roles,
+      -- index lookups per role: a join here plans as a hash join, built again for every user
+      ARRAY(SELECT (SELECT r.name FROM roles r WHERE r.id = ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS roles,
       u.created_at, u.updated_at, u.last_login_at`;
   type Row = Omit<SearchRow, 'id'> & { id: string | null; total: number; capped: boolean };
   let rows: Row[];
