@@ -31,8 +31,12 @@ import type { UserListQuery } from './user-list.ts';
 
 /** How the search decides and where it stops counting (tests shrink these). */
 export const searchTuning = {
-  /** count at most this many matches when walking; more: `total_capped` */
-  cap: 50,
+  /**
+   * count at most this many matches when walking (or the page's reach, if deeper);
+   * more: `total_capped`. Each match costs the walk ~25 users for a 1-in-25 term:
+   * 20 instead of 50 took 0.3 ms of Postgres CPU off a common term's search
+   */
+  cap: 20,
   /** users the probe tests (in id order: a sample) */
   probeRows: 150,
   /** users the walk reads at most before it gives up for the collect */
