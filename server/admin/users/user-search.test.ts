@@ -27,10 +27,12 @@ async function withTuning<T>(tuning: Partial<Tuning>, fn: () => Promise<T>): Pro
 }
 
 const TUNINGS: Record<string, Partial<Tuning>> = {
-  // the probe sees every user and the walk reaches every user: walks whenever there are more than 5 matches
-  walk: { cap: 5, probeRows: 100_000, walkRows: 100_000 },
+  // the walk reaches every user: walks whenever the probe's 100 users hold a match
+  walk: { cap: 5, probeRows: 100, walkRows: 100_000 },
   // the walk gives up after 40 users: it hands over to the collect on deeper pages and sparse terms
-  'walk runs out': { cap: 5, probeRows: 100_000, walkRows: 40 },
+  'walk runs out': { cap: 5, probeRows: 100, walkRows: 40 },
+  // the probe tests every user: exact counts, whichever way the page is found
+  'small table': { cap: 5, probeRows: 100_000, walkRows: 100_000 },
   collect: { walkRows: 1 },
   default: {},
 };

@@ -16,7 +16,8 @@
 // walks, and stops there: the answer says `total_capped` and `total` is a
 // lower bound (more users than `total` match). Otherwise, or when the walk runs
 // out of rows first (the matches are not spread evenly), the collect runs and
-// the total is exact. Sorts without a usable index (`-name`, `±last_login_at`)
+// the total is exact. Fewer users than the probe tests: the probe counted them
+// all, and the total is exact either way. Sorts without a usable index (`-name`, `±last_login_at`)
 // always collect.
 //
 // Postgres runs neither the walk for a rare term nor the collect for a common
@@ -149,7 +150,9 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
       WITH k AS MATERIALIZED (
         ${k}, ${shown}::int AS shown
       ), probe AS MATERIALIZED (
-        SELECT count(*) AS hits FROM (SELECT ${walkCols} FROM users u ORDER BY u.id LIMIT ${Prisma.raw(String(probeRows))}) u WHERE ${whereRow}
+        -- fewer users than the sample's size: the sample is the table and its count exact
+        SELECT count(*) FILTER (WHERE hit) AS hits, count(*) < ${Prisma.raw(String(probeRows))} AS whole
+        FROM (SELECT ${whereRow} AS hit FROM (SELECT ${walkCols} FROM users u ORDER BY u.id LIMIT ${Prisma.raw(String(probeRows))}) u) u
       ), w AS MATERIALIZED (
         -- walk only when, at the probe's rate, the walk's users hold more matches than it needs
         SELECT ${cols} FROM (
@@ -168,8 +171,10 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
         (SELECT id FROM m ORDER BY ${order} LIMIT (SELECT take FROM k) OFFSET (SELECT skip FROM k))
       )
       SELECT t.total, t.capped, ${view}
-      FROM (SELECT CASE WHEN (SELECT enough FROM walked) THEN (SELECT shown FROM k) ELSE (SELECT count(*) FROM m)::int END AS total,
-                   (SELECT enough FROM walked) AS capped) t
+      FROM (SELECT CASE WHEN (SELECT whole FROM probe) THEN (SELECT hits FROM probe)::int
+                        WHEN (SELECT enough FROM walked) THEN (SELECT shown FROM k)
+                        ELSE (SELECT count(*) FROM m)::int END AS total,
+                   (SELECT enough FROM walked) AND NOT (SELECT whole FROM probe) AS capped) t
       LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
       ORDER BY ${orderU}`;
   } else {
