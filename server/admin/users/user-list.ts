@@ -2,13 +2,14 @@
 // pagination, fast at 100,000 users. Without `q`: sorting walks the btree
 // indexes on created_at / email_canonical / name and the total is one count over
 // the same filter, run concurrently with the page. With `q`: user-search.ts
-// (the pg_trgm GIN indexes on users.email_canonical and users.name).
+// (one statement: walks the sort index for common terms, with a capped count,
+// or collects the matches through the pg_trgm GIN indexes for rare ones).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Prisma } from '../../db/client.ts';
 import { PageQuery, pageArgs, type Page } from '../pagination.ts';
-import { toUserView, userViewSelect, type UserView } from './user-view.ts';
-import { searchUserIds } from './user-search.ts';
+import { rawToUserView, toUserView, userViewSelect, UserView } from './user-view.ts';
+import { searchUsers } from './user-search.ts';
 
 export const USER_SORTS = ['created_at', '-created_at', 'email', '-email', 'name', '-name', 'last_login_at', '-last_login_at'] as const;
 
@@ -25,6 +26,16 @@ export const UserListQuery = Type.Composite([
 ]);
 export type UserListQuery = Static<typeof UserListQuery>;
 
+/** `{items, total, page, per_page}` like every admin list, and whether the search stopped counting */
+export const UserList = Type.Object({
+  items: Type.Array(UserView),
+  total: Type.Integer({ description: 'the number of matches; with total_capped, a lower bound: more users than this match' }),
+  total_capped: Type.Boolean({ description: 'true when a broad search stopped counting: more than `total` users match (pages beyond still work)' }),
+  page: Type.Integer(),
+  per_page: Type.Integer(),
+});
+export type UserList = Page<UserView> & { total_capped: boolean };
+
 /** the filters without `q` (the substring search runs in user-search.ts) */
 export function userWhere(q: Partial<UserListQuery>): Prisma.UserWhereInput {
   const and: Prisma.UserWhereInput[] = [];
@@ -35,7 +46,8 @@ export function userWhere(q: Partial<UserListQuery>): Prisma.UserWhereInput {
   return and.length ? { AND: and } : {};
 }
 
-function orderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
+/** the list's order as Prisma's orderBy (user-search.ts writes the same in SQL) */
+export function userOrderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
   const dir = sort.startsWith('-') ? 'desc' : 'asc';
   const field = sort.replace(/^-/, '');
   const first: Prisma.UserOrderByWithRelationInput =
@@ -47,20 +59,18 @@ function orderBy(sort: string): Prisma.UserOrderByWithRelationInput[] {
   return [first, { id: dir }];
 }
 
-export async function listUsers(app: FastifyInstance, q: Partial<UserListQuery>): Promise<Page<UserView>> {
+export async function listUsers(app: FastifyInstance, q: Partial<UserListQuery>): Promise<UserList> {
   const { skip, take, page, per_page } = pageArgs(q);
   const term = q.q?.trim();
   if (term) {
     // substring search: see user-search.ts for why this one is hand-written SQL
-    const { ids, total } = await searchUserIds(app, { ...q, q: term }, { skip, take });
-    const rows = ids.length ? await app.db.user.findMany({ where: { id: { in: ids } }, select: userViewSelect }) : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return { items: ids.flatMap((id) => (byId.has(id) ? [toUserView(byId.get(id)!)] : [])), total, page, per_page };
+    const { rows, total, capped } = await searchUsers(app, { ...q, q: term }, { skip, take });
+    return { items: rows.map(rawToUserView), total, total_capped: capped, page, per_page };
   }
   const where = userWhere(q);
   const [rows, total] = await Promise.all([
-    app.db.user.findMany({ where, select: userViewSelect, orderBy: orderBy(q.sort ?? '-created_at'), skip, take }),
+    app.db.user.findMany({ where, select: userViewSelect, orderBy: userOrderBy(q.sort ?? '-created_at'), skip, take }),
     app.db.user.count({ where }),
   ]);
-  return { items: rows.map(toUserView), total, page, per_page };
+  return { items: rows.map(toUserView), total, total_capped: false, page, per_page };
 }

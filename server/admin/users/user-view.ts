@@ -38,6 +38,28 @@ export const userViewSelect = {
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userViewSelect }>;
 
+/** The same view from a raw row of the search (user-search.ts), which reads the columns itself. */
+export function rawToUserView(u: {
+  id: string; email: string; name: string | null; email_verified_at: Date | null; disabled_at: Date | null; must_change_password: boolean;
+  has_password: boolean; mfa_enabled: boolean; roles: string[]; created_at: Date; updated_at: Date; last_login_at: Date | null;
+}): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    email_verified: u.email_verified_at !== null,
+    disabled: u.disabled_at !== null,
+    mfa_enabled: u.mfa_enabled,
+    must_change_password: u.must_change_password,
+    has_password: u.has_password,
+    roles: [...u.roles].sort(),
+    created_at: u.created_at.toISOString(),
+    updated_at: u.updated_at.toISOString(),
+    last_login_at: u.last_login_at?.toISOString() ?? null,
+    disabled_at: u.disabled_at?.toISOString() ?? null,
+  };
+}
+
 export function toUserView(u: UserRow): UserView {
   return {
     id: u.id,

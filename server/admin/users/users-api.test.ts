@@ -7,8 +7,20 @@ import { createTestApp, type TestContext } from '../../test/fixture.ts';
 import { createUser } from '../../test/oauth.ts';
 import { createSession } from '../../sessions/session-service.ts';
 import { accessTokenFor, adminUser, userWith } from '../testing.ts';
+import { searchTuning } from './user-search.ts';
 
 type Json = Record<string, any>;
+
+/** runs `fn` with a search that never walks: it collects and counts every match, as before the cap */
+async function exactCounts<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = searchTuning.walkRows;
+  searchTuning.walkRows = 1; // a walk that could never find enough
+  try {
+    return await fn();
+  } finally {
+    searchTuning.walkRows = saved;
+  }
+}
 
 describe('admin API: users', () => {
   let t: TestContext;
@@ -36,17 +48,21 @@ describe('admin API: users', () => {
 
     it('pages through everything exactly once, in order, with the total', async () => {
       const seen: string[] = [];
-      let total = 0;
+      const totals: Array<[number, boolean]> = [];
       for (let page = 1; page <= 31; page++) {
         const res = await api('GET', `/users?q=bulk&sort=email&per_page=100&page=${page}`);
         assert.equal(res.statusCode, 200, res.body);
         const body = res.json() as Json;
-        total = body.total;
+        totals.push([body.total, body.total_capped]);
         assert.equal(body.page, page);
         assert.equal(body.per_page, 100);
         seen.push(...body.items.map((u: Json) => u.email));
       }
-      assert.equal(total, 3000);
+      // a broad term stops counting (more than `total` match, at least the pages so far) ...
+      assert.deepEqual(totals[0], [Math.max(searchTuning.cap, 100), true]);
+      assert.deepEqual(totals[9], [1000, true]);
+      // ... until the page needs them all: then the count is exact again
+      assert.deepEqual(totals[30], [3000, false]);
       assert.equal(seen.length, 3000);
       assert.equal(new Set(seen).size, 3000);
       const expected = await t.app.db.$queryRaw<Array<{ email: string }>>`SELECT email FROM users WHERE email_canonical LIKE 'bulk%' ORDER BY email_canonical, id`;
@@ -58,8 +74,11 @@ describe('admin API: users', () => {
       const byEmail = (await api('GET', '/users?q=BULK2999@')).json() as Json;
       assert.deepEqual(byEmail.items.map((u: Json) => u.email), ['bulk2999@example.org']);
       const byName = (await api('GET', '/users?q=zed%20number&per_page=100')).json() as Json;
-      assert.equal(byName.total, Math.floor(3000 / 7));
+      assert.deepEqual([byName.total, byName.total_capped, byName.items.length], [100, true, 100]);
       assert.ok(byName.items.every((u: Json) => u.name.startsWith('Zed Number')));
+      const counted = await exactCounts(() => api('GET', '/users?q=zed%20number&per_page=100'));
+      assert.deepEqual([counted.json().total, counted.json().total_capped], [Math.floor(3000 / 7), false]);
+      assert.deepEqual(counted.json().items, byName.items);
     });
 
     it('treats LIKE wildcards literally', async () => {
@@ -71,17 +90,28 @@ describe('admin API: users', () => {
     });
 
     it('filters by verified, disabled, MFA and role, and sorts', async () => {
-      const verified = (await api('GET', '/users?q=bulk&verified=true')).json() as Json;
+      const total = async (qs: string) => {
+        const [capped, exact] = [(await api('GET', `/users?${qs}`)).json() as Json, (await exactCounts(() => api('GET', `/users?${qs}`))).json() as Json];
+        assert.deepEqual(capped.items, exact.items, qs);
+        assert.equal(exact.total_capped, false);
+        // capped: a lower bound that says so
+        assert.ok(capped.total_capped ? capped.total === searchTuning.cap && exact.total > capped.total : capped.total === exact.total, qs);
+        return exact;
+      };
+      const verified = await total('q=bulk&verified=true');
       assert.equal(verified.total, 1000);
-      const disabled = (await api('GET', '/users?q=bulk&disabled=true')).json() as Json;
+      const disabled = await total('q=bulk&disabled=true');
       assert.equal(disabled.total, 300);
       assert.ok(disabled.items.every((u: Json) => u.disabled));
-      const both = (await api('GET', '/users?q=bulk&disabled=true&verified=true')).json() as Json;
+      const both = await total('q=bulk&disabled=true&verified=true');
       assert.equal(both.total, 100);
+      // 100 matches, 100 per page: no more than the page reaches, so the count is exact
+      const all = (await api('GET', '/users?q=bulk&disabled=true&verified=true&per_page=100')).json() as Json;
+      assert.deepEqual([all.total, all.total_capped, all.items.length], [100, false, 100]);
       const withMfa = await createUser(t.app, { email: 'mfa-user@example.net' });
       await t.app.db.userMfa.create({ data: { userId: withMfa.user.id, secretEnc: 'v1.a.b.c', enabledAt: new Date() } });
       assert.deepEqual((await api('GET', '/users?mfa=true')).json().items.map((u: Json) => u.email), ['mfa-user@example.net']);
-      assert.equal((await api('GET', '/users?q=bulk&mfa=false')).json().total, 3000);
+      assert.equal((await total('q=bulk&mfa=false')).total, 3000);
       const admins = (await api('GET', '/users?role=admin')).json() as Json;
       assert.deepEqual(admins.items.map((u: Json) => u.id), [admin.user.id]);
       const newest = (await api('GET', '/users?q=bulk&sort=-created_at&per_page=3')).json() as Json;

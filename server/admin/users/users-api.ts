@@ -4,8 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { requirePermission } from '../../auth/authenticate.ts';
 import { apiActor } from '../actor.ts';
 import { adminRoute, errors, IdParam } from '../api-schemas.ts';
-import { listOf } from '../pagination.ts';
-import { listUsers, UserListQuery } from './user-list.ts';
+import { listUsers, UserList, UserListQuery } from './user-list.ts';
 import { UserView } from './user-view.ts';
 import { createUser, deleteUser, getUser, setUserDisabled, setUserRoles, updateUser } from './user-service.ts';
 import { adminResendVerification, adminSendPasswordReset, adminUnlock, endUserSessions, resetUserMfa } from './user-actions.ts';
@@ -37,7 +36,7 @@ const read = requirePermission('users:read');
 const write = requirePermission('users:write');
 
 export const usersApi: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/users', { preHandler: read, schema: { ...adminRoute('users', 'List and search users'), querystring: UserListQuery, response: { 200: listOf(UserView), ...errors } } }, (req) => listUsers(app, req.query));
+  app.get('/users', { preHandler: read, schema: { ...adminRoute('users', 'List and search users'), querystring: UserListQuery, response: { 200: UserList, ...errors } } }, (req) => listUsers(app, req.query));
 
   app.post('/users', { preHandler: write, schema: { ...adminRoute('users', 'Create a user (without a password: invitation mail)'), body: CreateUser, response: { 201: UserView, ...errors } } }, async (req, reply) =>
     reply.status(201).send(await createUser(app, await apiActor(req), req.body)));
