@@ -56,7 +56,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const adapter = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } } }).meta?.driverAdapterError?.cause;
   if (adapter && (UNAVAILABLE_KINDS.includes(String(adapter.kind)) || UNAVAILABLE_CODES.includes(String(adapter.originalCode ?? adapter.code)))) return true;
   if (/connect|connection|terminat|timeout|ECONNREFUSED|Connection terminated/i.test(e.message ?? '') && /DriverAdapterError|PrismaClient(Known|Unknown)RequestError|PrismaClientInitializationError|Error/.test(e.name ?? '')) {
-    return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '');
+    if (/ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|terminating connection due to administrator command|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '')) return true;
   }
   return e.cause ? isDatabaseUnavailable(e.cause) : false;
 }
