@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Session, User } from '../db/generated/client.ts';
 import { createSession, revokeSession } from '../sessions/session-service.ts';
-import { sessionMarker } from '../sessions/revocation-markers.ts';
+import { isSessionRevoked } from '../sessions/revocation-markers.ts';
 import { effectiveAccess } from '../rbac/effective-access.ts';
 import { cookieName, cookieOptions } from './cookies.ts';
 import { renderForbidden } from './render.ts';
@@ -37,9 +37,9 @@ async function load(request: FastifyRequest): Promise<BrowserUser | null> {
   // the row and the cross-instance revocation marker (what isSessionActive checks), in parallel
   const [session, revoked] = await Promise.all([
     request.server.db.session.findUnique({ where: { id: unsigned.value }, include: { user: true } }),
-    request.server.store.get(sessionMarker(unsigned.value)),
+    isSessionRevoked(request.server, unsigned.value),
   ]);
-  if (!session || revoked !== null || session.clientId !== BROWSER_CLIENT_ID || session.revokedAt || session.expiresAt <= new Date()) return null;
+  if (!session || revoked || session.clientId !== BROWSER_CLIENT_ID || session.revokedAt || session.expiresAt <= new Date()) return null;
   if (session.user.disabledAt) return null;
   const { user, ...row } = session;
   if (Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {

@@ -15,8 +15,8 @@ const LEEWAY_MS = 60_000; // covers the verifier's clock tolerance
 const PREFIX = 'revoked:';
 const CHANNEL = 'revocations';
 
-export const sessionMarker = (sid: string) => `${PREFIX}sid:${sid}`;
-export const jtiMarker = (jti: string) => `${PREFIX}jti:${jti}`;
+const sessionMarker = (sid: string) => `${PREFIX}sid:${sid}`;
+const jtiMarker = (jti: string) => `${PREFIX}jti:${jti}`;
 
 class RevocationView {
   /** marker → when it expires (ms since epoch) */
@@ -93,11 +93,20 @@ export async function markAccessTokenRevoked(app: FastifyInstance, jti: string, 
   if (ttl > 0) await mark(app, jtiMarker(jti), ttl);
 }
 
-/** checked on every authenticated request: from memory when the copy is live, else one store round trip per marker */
-export async function isRevoked(app: FastifyInstance, sid: string | null, jti: string): Promise<boolean> {
-  const keys = sid ? [sessionMarker(sid), jtiMarker(jti)] : [jtiMarker(jti)];
+/** from memory when the copy is live, else one store round trip per marker */
+async function anyMarked(app: FastifyInstance, keys: string[]): Promise<boolean> {
   const known = viewOf(app.store).check(keys);
   if (known !== null) return known;
   const values = await Promise.all(keys.map((k) => app.store.get(k)));
   return values.some((v) => v !== null);
+}
+
+/** checked on every authenticated request: the token's session and the token itself */
+export function isRevoked(app: FastifyInstance, sid: string | null, jti: string): Promise<boolean> {
+  return anyMarked(app, sid ? [sessionMarker(sid), jtiMarker(jti)] : [jtiMarker(jti)]);
+}
+
+/** a session ended on any instance (browser sessions, refresh) */
+export function isSessionRevoked(app: FastifyInstance, sid: string): Promise<boolean> {
+  return anyMarked(app, [sessionMarker(sid)]);
 }

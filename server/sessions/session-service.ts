@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Session } from '../db/generated/client.ts';
 import { randomUUID } from 'node:crypto';
 import { countEvent, recordAudit, type AuditEntry } from '../audit/audit.ts';
-import { markSessionRevoked, sessionMarker } from './revocation-markers.ts';
+import { isSessionRevoked, markSessionRevoked } from './revocation-markers.ts';
 import { newRefreshToken } from '../oauth/tokens/refresh-tokens.ts';
 
 export type { Session };
@@ -112,7 +112,7 @@ export async function revokeUserSessions(app: FastifyInstance, userId: string, r
 
 export async function isSessionActive(app: FastifyInstance, sessionId: string): Promise<boolean> {
   if (!isUuid(sessionId)) return false;
-  if (await app.store.get(sessionMarker(sessionId))) return false;
+  if (await isSessionRevoked(app, sessionId)) return false;
   const s = await app.db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
   return !!s && !s.revokedAt && s.expiresAt > new Date();
 }
