@@ -61,19 +61,9 @@ export function rawToUserView(u: {
 }
 
 export function toUserView(u: UserRow): UserView {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    email_verified: u.emailVerifiedAt !== null,
-    disabled: u.disabledAt !== null,
-    mfa_enabled: Boolean(u.mfa?.enabledAt),
-    must_change_password: u.mustChangePassword,
-    has_password: u.passwordHash !== null,
-    roles: u.roles.map((r) => r.role.name).sort(),
-    created_at: u.createdAt.toISOString(),
-    updated_at: u.updatedAt.toISOString(),
-    last_login_at: u.lastLoginAt?.toISOString() ?? null,
-    disabled_at: u.disabledAt?.toISOString() ?? null,
-  };
+  return rawToUserView({
+    id: u.id, email: u.email, name: u.name, email_verified_at: u.emailVerifiedAt, disabled_at: u.disabledAt,
+    must_change_password: u.mustChangePassword, has_password: u.passwordHash !== null, mfa_enabled: Boolean(u.mfa?.enabledAt),
+    roles: u.roles.map((r) => r.role.name), created_at: u.createdAt, updated_at: u.updatedAt, last_login_at: u.lastLoginAt,
+  });
 }
