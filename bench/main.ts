@@ -108,6 +108,7 @@ async function main() {
   const rss = lk.rssMb();
   const peak = lk.peakRssMb();
   const memory = await memoryBreakdown(lk.url, rss);
+  log(`RSS trail: ${rssTrail.join('; ')}`);
   log(memory);
   // diagnosis: BENCH_IDLE_RSS=N samples RSS for N seconds of idleness (V8 shrinks its heap when idle);
   // with NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 in BENCH_SERVER_ENV, a heap snapshot is written at the end

@@ -9,5 +9,6 @@
 #   the live heap, with 384 MB about 2x. Latchkey's live heap is tens of MB.
 #   (A smaller young generation saved another 24 MB but cost cold start CPU.)
 # Each can be overridden: set MALLOC_ARENA_MAX, or LATCHKEY_NODE_FLAGS.
+# Arguments are passed to node as extra flags (the benchmarks' --cpu-prof).
 cd "$(dirname "$0")/.." || exit 1
-exec env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384} dist/main.mjs
+exec env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384} "$@" dist/main.mjs

@@ -22,10 +22,9 @@ export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv 
   return { ISSUER: 'http://localhost:8080', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 }
 
-/** BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles */
-function profileEnv(): Record<string, string> {
-  if (process.env.BENCH_PROFILE !== '1') return {};
-  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(root, 'bench/profiles')}` };
+/** BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles (node refuses --cpu-prof in NODE_OPTIONS) */
+function profileFlags(): string[] {
+  return process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench/profiles')}`] : [];
 }
 
 /** diagnosis: BENCH_SERVER_ENV="K=V K2=V2" adds environment to every Latchkey child (e.g. NODE_OPTIONS, UV_THREADPOOL_SIZE) */
@@ -42,7 +41,7 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
     name,
     // exactly what `npm start` runs (after its build): the bundle with the measured process settings
     command: 'sh',
-    args: ['scripts/start.sh'],
+    args: ['scripts/start.sh', ...profileFlags()],
     cwd: root,
     url,
     readyPath: '/readyz',
@@ -58,7 +57,6 @@ export async function startLatchkey(name: string, env: Partial<LatchkeyEnv> & { 
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       DATABASE_URL: '',
       REDIS_URL: '',
-      ...profileEnv(),
       ...extraServerEnv(),
       ...env,
     },
