@@ -83,12 +83,14 @@ async function main() {
 
   const rssTrail = [`after start-up and preparation ${lk.rssMb().toFixed(0)} MB`];
   const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
+  let threadpool: number | undefined;
   // the argon2id floor is measured right before the password targets, so both see the same machine
   const argonFloor = async () => {
     if (skip.has('baselines') || b.argon2 !== undefined) return;
     log(`baseline: argon2id (${PASSWORD_CONNECTIONS} in flight)`);
     const argon = await argon2Floor();
     b.argon2 = argon.perSecond;
+    threadpool = argon.threadpool;
     rows.splice(0, 0, {
       target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)',
       conns: argon.parallelism,
@@ -155,7 +157,7 @@ async function main() {
   );
   notes.push(
     `Password targets sign in ${LOGIN_USERS} different users in turn (one hot account would queue every sign-in on one row).`,
-    `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline (libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? 4}); every other target at ${CONNECTIONS}.`,
+    `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline, which runs under the same process settings (scripts/start.sh: libuv thread pool ${threadpool ?? '?'}, MALLOC_ARENA_MAX); every other target at ${CONNECTIONS}.`,
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
     `Latchkey RSS, in order: ${rssTrail.join('; ')}. After the run: ${memory}.`,

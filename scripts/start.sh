@@ -1,14 +1,26 @@
 #!/bin/sh
 # `npm start`, the Docker image and the benchmarks all run the server this way:
 # the bundle, with process settings measured in bench/ (see README, Performance).
-# - MALLOC_ARENA_MAX=2: every argon2id hash allocates 19 MiB on a libuv thread;
-#   with glibc's default of one malloc arena per thread, each thread keeps its
-#   block after the hash (about 20 MB of resident memory per thread for good).
+# - UV_THREADPOOL_SIZE = the cores (at least 2): argon2id runs on libuv's pool,
+#   and more hashing threads than cores only fight over them. On 2 cores, 2
+#   threads verify 84/s against 74/s for node's default of 4, and hold half the
+#   memory (every hash allocates 19 MiB on its thread; see the next line).
+# - MALLOC_ARENA_MAX=2: with glibc's default of one malloc arena per thread,
+#   each thread keeps its 19 MiB block after the hash, for good.
 # - --max-old-space-size=384: V8 lets its old space grow by a factor that
 #   depends on the heap limit; with Node's default limit (GBs) it keeps about 4x
 #   the live heap, with 384 MB about 2x. Latchkey's live heap is tens of MB.
 #   (A smaller young generation saved another 24 MB but cost cold start CPU.)
-# Each can be overridden: set MALLOC_ARENA_MAX, or LATCHKEY_NODE_FLAGS.
-# Arguments are passed to node as extra flags (the benchmarks' --cpu-prof).
+# - --liftoff-only: Prisma's query compiler is a 3.4 MB WebAssembly module.
+#   V8 compiles it with its baseline compiler (Liftoff) and then again with
+#   TurboFan on background threads, whose working memory glibc keeps: 45-60 MB
+#   of RSS for good, and about half a second of start-up CPU. The hot paths send SQL without
+#   it (db.sql), so the optimised build buys nothing there (bench/RESULTS.md).
+# Each can be overridden: set UV_THREADPOOL_SIZE, MALLOC_ARENA_MAX, or LATCHKEY_NODE_FLAGS.
+# Arguments are passed to node as extra flags (the benchmarks' --cpu-prof);
+# LATCHKEY_ENTRY runs another script under the same settings (the benchmarks' argon2id floor).
 cd "$(dirname "$0")/.." || exit 1
-exec env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384} "$@" dist/main.mjs
+cores=$(nproc 2>/dev/null || echo 2)
+[ "$cores" -ge 2 ] 2>/dev/null || cores=2
+exec env UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-$cores}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
+  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384 --liftoff-only} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"

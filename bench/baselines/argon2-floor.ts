@@ -1,12 +1,13 @@
 // Baseline (a): raw argon2id verifications per second at the configured
 // parameters with P verifications always in flight on libuv's thread pool —
-// the same pool size and parallelism the password targets get. Run as its own
-// process (UV_THREADPOOL_SIZE is per process). Prints one JSON line.
-// Usage: node --import tsx bench/baselines/argon2-floor.ts <parallelism> <seconds>
+// the same parallelism the password targets get, and the same process settings
+// (thread pool size, malloc arenas): it runs under scripts/start.sh like
+// Latchkey. Prints one JSON line.
+// Usage: ARGON2_FLOOR_PARALLELISM=P ARGON2_FLOOR_SECONDS=S LATCHKEY_ENTRY=bench/baselines/argon2-floor.ts sh scripts/start.sh --import tsx
 import argon2 from 'argon2';
 
-const parallelism = Number(process.argv[2] ?? 4);
-const seconds = Number(process.argv[3] ?? 10);
+const parallelism = Number(process.env.ARGON2_FLOOR_PARALLELISM ?? 4);
+const seconds = Number(process.env.ARGON2_FLOOR_SECONDS ?? 10);
 const params = {
   type: argon2.argon2id as 2,
   memoryCost: Number(process.env.ARGON2_MEMORY_KIB ?? 19456),

@@ -6,15 +6,16 @@ import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.ts';
 import { startChild, type ServerChild } from './child.ts';
 import { benchSeconds, measure, type LoadResult } from './load.ts';
-import { root } from './latchkey.ts';
+import { extraServerEnv, root } from './latchkey.ts';
 import { basicAuth, call, form } from './http.ts';
 import { CONNECTIONS, PASSWORD_CONNECTIONS } from './targets.ts';
 
 const run = promisify(execFile);
 
-export async function argon2Floor(): Promise<{ perSecond: number; parallelism: number; cpuMsPerVerify: number }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/baselines/argon2-floor.ts', String(PASSWORD_CONNECTIONS), String(benchSeconds())], { cwd: root, env: process.env, timeout: 120_000 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number; cpuMsPerVerify: number };
+export async function argon2Floor(): Promise<{ perSecond: number; parallelism: number; cpuMsPerVerify: number; threadpool: number }> {
+  const env = { ...process.env, ...extraServerEnv(), LATCHKEY_ENTRY: 'bench/baselines/argon2-floor.ts', ARGON2_FLOOR_PARALLELISM: String(PASSWORD_CONNECTIONS), ARGON2_FLOOR_SECONDS: String(benchSeconds()) };
+  const { stdout } = await run('sh', ['scripts/start.sh', '--import', 'tsx'], { cwd: root, env, timeout: 120_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number; cpuMsPerVerify: number; threadpool: number };
 }
 
 export async function bareFastify(dbCpuMs: () => number): Promise<{ result: LoadResult; rssMb: number }> {
