@@ -32,6 +32,27 @@ describe('operations endpoints', () => {
     assert.match(res.body, /latchkey_process_resident_memory_bytes/);
   });
 
+  it('GET /metrics: the latency histogram agrees with the request counter, buckets cumulative', async () => {
+    for (let i = 0; i < 3; i++) await t.app.inject('/healthz');
+    await t.app.inject('/no/such/metrics/route');
+    const body = (await t.app.inject('/metrics')).body;
+    const value = (re: RegExp) => Number(re.exec(body)?.[1] ?? NaN);
+    const count = value(/^latchkey_http_requests_total\{method="GET",route="\/healthz",status="200"\} (\d+)$/m);
+    assert.ok(count >= 3);
+    assert.equal(value(/^latchkey_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} (\d+)$/m), count);
+    const series = ',method="GET",route="/healthz",status="200"}';
+    const buckets = [...body.matchAll(/^latchkey_http_request_duration_seconds_bucket\{le="([^"]+)"(,[^}]+\}) (\S+)$/gm)]
+      .filter((m) => m[2] === series)
+      .map((m) => [m[1], Number(m[3])] as const);
+    assert.equal(buckets.length, 12);
+    assert.deepEqual(buckets.at(-1), ['+Inf', count]);
+    for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i]![1] >= buckets[i - 1]![1], 'cumulative');
+    assert.ok(value(/^latchkey_http_request_duration_seconds_sum\{method="GET",route="\/healthz",status="200"\} (\S+)$/m) > 0);
+    // an unknown URL is one series, never a label of its own
+    assert.ok(value(/^latchkey_http_requests_total\{method="GET",route="unmatched",status="404"\} (\d+)$/m) >= 1);
+    assert.doesNotMatch(body, /no\/such\/metrics/);
+  });
+
   it('sends a request id back, keeping a harmless caller-supplied one', async () => {
     const own = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
     assert.equal(own.headers['x-request-id'], 'trace-123');
