@@ -14,9 +14,13 @@ const Jwk = Type.Object({
 export const jwksRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/oauth/jwks', {
     schema: { tags: ['oauth'], summary: 'JSON Web Key Set', response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } },
-  }, async (request, reply) => {
-    // serialised once per key set, not per request (a string body skips the serializer)
-    const json = await keyRing(request.server).jwksJson();
-    return reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json as never);
+  }, (request, reply) => {
+    // serialised once per key set, not per request (a string body skips the serializer);
+    // a plain function, not an async one: fresh keys are answered without a promise
+    const send = (json: string) => void reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json as never);
+    const ring = keyRing(request.server);
+    const fresh = ring.freshJwksJson();
+    if (fresh) return send(fresh);
+    return ring.jwksJson().then(send);
   });
 };

@@ -86,6 +86,12 @@ export class KeyRing {
 
   private published?: { keys: LoadedKey[]; json: string };
 
+  /** the serialised JWK Set without waiting, if the loaded keys are fresh (the JWKS route's fast path) */
+  freshJwksJson(): string | undefined {
+    const published = this.published;
+    return published?.keys === this.keys && Date.now() - this.loadedAt < this.ttlMs ? published.json : undefined;
+  }
+
   /** the JWK Set, serialised once per set of loaded keys */
   async jwksJson(): Promise<string> {
     const keys = await this.refresh();

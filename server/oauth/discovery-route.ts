@@ -40,8 +40,10 @@ export const discoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const schema = { tags: ['oauth'], summary: 'Authorization server metadata', response: { 200: Type.Object({}, { additionalProperties: true }) } };
   // the document never changes while the server runs: serialised once
   const json = JSON.stringify(discoveryDocument(app.config.issuer));
-  const handler = async (_request: FastifyRequest, reply: FastifyReply) =>
+  // a plain function, not an async one: no promise per request
+  const handler = (_request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json);
+  };
   app.get('/.well-known/openid-configuration', { schema }, handler);
   app.get('/.well-known/oauth-authorization-server', { schema }, handler);
 };
