@@ -23,4 +23,4 @@ cd "$(dirname "$0")/.." || exit 1
 cores=$(nproc 2>/dev/null || echo 2)
 [ "$cores" -ge 2 ] 2>/dev/null || cores=2
 exec env UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-$cores}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
-  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384 --liftoff-only} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"
+  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384 --liftoff-only --max-semi-space-size=8} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"

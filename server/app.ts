@@ -18,6 +18,7 @@ import { opsRoutes } from './ops/routes.ts';
 import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
 import { lazyChildLogger } from './http/request-logger.ts';
+import { lazySchemas } from './http/lazy-schemas.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
@@ -37,6 +38,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(services: Services, opts: { logger?: FastifyServerOptions['logger'] | FastifyBaseLogger } = {}): Promise<FastifyInstance> {
   const { config } = services;
+  const schemas = lazySchemas();
   const app = Fastify({
     ...(opts.logger && 'child' in (opts.logger as object) ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: (opts.logger as FastifyServerOptions['logger']) ?? loggerOptions(config) }),
     bodyLimit: config.bodyLimit,
@@ -50,12 +52,14 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: schemas.schemaController,
     forceCloseConnections: false,
     return503OnClosing: true,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   for (const [name, value] of Object.entries(services)) app.decorate(name, value);
+  app.decorate('compileAllSchemas', schemas.compileAll);
 
   registerErrorHandling(app);
   instrumentRequests(app, services.metrics);
@@ -97,4 +101,11 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
   // last: the console's pages rely on the page-context hook of the browser plugin
   await app.register(adminPlugin);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** compiles every route schema not compiled yet (they compile on a route's first request); returns how many */
+    compileAllSchemas: () => number;
+  }
 }

@@ -1,5 +1,6 @@
 // `/`: there is no landing page; send people where they can do something.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getBrowserUser } from './browser-session.ts';
 
 export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,7 +1,8 @@
 // /login: Latchkey's own sign-in page (no JavaScript needed). The password is
 // checked by TOKEN's verifyPasswordLogin (same answer and cost for unknown
 // emails); with TOTP on, the flow continues at /mfa?flow=<id>.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPasswordLogin } from '../accounts/password-login.ts';
 import { isMfaEnabled } from '../mfa/challenge.ts';

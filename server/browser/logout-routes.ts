@@ -1,6 +1,7 @@
 // /logout: GET asks for confirmation (a GET must not sign anyone out: an <img>
 // on another site could), POST (CSRF-checked) ends the browser session.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { csrfBody, verifyCsrf } from './csrf.ts';
 import { endBrowserSession, getBrowserUser } from './browser-session.ts';
 import { setFlash } from './flash.ts';

@@ -2,7 +2,8 @@
 // (pending user, return_to) and sent the browser here; a TOTP code or a
 // recovery code finishes it through BROWSER's finishBrowserLogin, which starts
 // the session and goes back to where the sign-in started (/oauth/authorize…).
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { csrfBody, verifyCsrf } from '../browser/csrf.ts';
 import { setFlash } from '../browser/flash.ts';

@@ -1,7 +1,8 @@
 // POST /oauth/authorize/consent: the answer of the consent page (OIDC Core
 // §3.1.2.4). CSRF-checked, single use, and only from the user and browser
 // session that were asked; "allow" is remembered, "deny" is access_denied.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { grantConsent, takePendingAuthorization } from './authorize-consent.ts';
 import { redirectError } from './authorize-response.ts';
 import { issueCode } from './authorize-issue-code.ts';

@@ -1,7 +1,8 @@
 // GET /oauth/authorize: authorization code + PKCE (RFC 6749 §4.1, RFC 7636,
 // OIDC Core §3.1.2). The request reads as steps: validate the request, make
 // sure the user is signed in (recently enough), settle consent, issue a code.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeFatal, AuthorizeRedirectError, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.ts';
 import { redirectError } from './authorize-response.ts';

@@ -4,7 +4,8 @@
 // browser goes back there with `state`. Anything else never redirects (no open
 // redirector) and, while someone is signed in, asks them to confirm (§2:
 // a logout request without a hint may be forged by any site).
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findClient } from '../clients/client-service.ts';
 import { endBrowserSession, getBrowserUser } from '../browser/browser-session.ts';
 import { csrfBody, verifyCsrf } from '../browser/csrf.ts';

@@ -2,7 +2,8 @@
 // account deletion, for the signed-in browser user. Every change is a POST form
 // with a CSRF token that redirects back with a flash (or re-renders with errors
 // next to the fields), so the page works without JavaScript.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { csrfBody, verifyCsrf } from '../../browser/csrf.ts';
 import { setFlash } from '../../browser/flash.ts';

@@ -1,7 +1,8 @@
 // Pages for people who are not signed in: /register, /verify-email,
 // /forgot-password, /reset-password. Plain HTML forms (no JavaScript), CSRF
 // on every POST, answers that never tell whether an address has an account.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { csrfBody, verifyCsrf } from '../../browser/csrf.ts';
 import { setFlash } from '../../browser/flash.ts';
