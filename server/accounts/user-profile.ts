@@ -14,8 +14,8 @@ export interface UserProfile {
   mfa_enabled: boolean;
 }
 
-function cacheOf(app: FastifyInstance): SharedCache<UserProfile | null> {
-  return sharedCache<UserProfile | null>(app.store, 'users', { ttlMs: 60_000, max: 20_000 });
+function cacheOf(app: FastifyInstance): SharedCache<UserProfile> {
+  return sharedCache<UserProfile>(app.store, 'users', { ttlMs: 60_000, max: 20_000 });
 }
 
 /** null for an unknown user */

@@ -1,13 +1,11 @@
 // Client rows in memory: the token endpoint looks up its client on every call.
 // A change on any instance drops the row on every instance (store/shared-cache.ts),
 // so disabling a client or rotating its secret takes effect everywhere at once.
-// Unknown ids are not remembered: a client created by the CLI, which shares
-// no store with the server, is found on its first use.
+// Unknown ids are not remembered (SharedCache keeps no null): a client created
+// by the CLI, which shares no store with the server, is found on its first use.
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../db/generated/client.ts';
 import { sharedCache, type SharedCache } from '../store/shared-cache.ts';
-
-class UnknownClient extends Error {}
 
 function cacheOf(app: FastifyInstance): SharedCache<Client> {
   return sharedCache<Client>(app.store, 'clients', { ttlMs: 60_000, max: 10_000 });
@@ -16,16 +14,7 @@ function cacheOf(app: FastifyInstance): SharedCache<Client> {
 export async function cachedClient(app: FastifyInstance, id: string): Promise<Client | null> {
   // control characters (a NUL from a Basic header) never name a client, and Postgres refuses NUL in text
   if (!id || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) return null;
-  try {
-    return await cacheOf(app).get(id, async () => {
-      const client = await app.db.client.findUnique({ where: { id } });
-      if (!client) throw new UnknownClient();
-      return client;
-    });
-  } catch (err) {
-    if (err instanceof UnknownClient) return null;
-    throw err;
-  }
+  return cacheOf(app).get(id, () => app.db.client.findUnique({ where: { id } }));
 }
 
 /** after an edit, rotation or deletion */

@@ -3,12 +3,14 @@
 // store channel and every instance drops its copy. Entries are trusted only
 // while the subscription is live; after a gap (start-up, a store outage) the
 // cache starts empty again, and while it is down every read goes to the loader.
-// The TTL only bounds how long a lost message could matter.
+// The TTL only bounds how long a lost message could matter. A load that finds
+// nothing (null) is answered but not kept: a row created elsewhere (the CLI
+// shares no store with the server) is found on its first use.
 import type { Store } from './store.ts';
 
 export class SharedCache<V> {
   private readonly entries = new Map<string, { value: V; at: number }>();
-  private readonly pending = new Map<string, Promise<V>>();
+  private readonly pending = new Map<string, Promise<V | null>>();
   private live = false;
   /** bumped by every change and gap: a load that started before one is not kept */
   private epoch = 0;
@@ -26,19 +28,19 @@ export class SharedCache<V> {
     this.epoch++;
   }
 
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  get(key: string, load: () => Promise<V | null>): Promise<V | null> {
     const hit = this.entries.get(key);
     if (hit && Date.now() - hit.at < this.opts.ttlMs) return Promise.resolve(hit.value);
     return this.pending.get(key) ?? this.load(key, load);
   }
 
-  private async load(key: string, load: () => Promise<V>): Promise<V> {
+  private async load(key: string, load: () => Promise<V | null>): Promise<V | null> {
     const epoch = this.epoch;
     const loading = load();
     this.pending.set(key, loading);
     try {
       const value = await loading;
-      if (this.live && epoch === this.epoch) {
+      if (value !== null && this.live && epoch === this.epoch) {
         if (this.entries.size >= this.opts.max) this.entries.delete(this.entries.keys().next().value!);
         this.entries.set(key, { value, at: Date.now() });
       }
