@@ -18,7 +18,14 @@ export async function argon2Floor(): Promise<{ perSecond: number; parallelism: n
   return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; parallelism: number; cpuMsPerVerify: number; threadpool: number };
 }
 
-export async function bareFastify(dbCpuMs: () => number): Promise<{ result: LoadResult; rssMb: number }> {
+export interface BareFastify {
+  measure(): Promise<LoadResult>;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** the framework ceiling, kept running so that it can be measured again right before each target compared with it */
+export async function startBareFastify(dbCpuMs: () => number): Promise<BareFastify> {
   const port = await freePort();
   const server = await startChild({
     name: 'bare Fastify',
@@ -29,26 +36,26 @@ export async function bareFastify(dbCpuMs: () => number): Promise<{ result: Load
     url: `http://127.0.0.1:${port}`,
     readyPath: '/healthz',
   });
-  try {
-    const result = await measure({ url: server.url, path: '/json', connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
-    return { result, rssMb: server.rssMb() };
-  } finally {
-    await server.stop();
-  }
+  return {
+    measure: () => measure({ url: server.url, path: '/json', connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs }),
+    rssMb: server.rssMb,
+    stop: server.stop,
+  };
 }
 
 const OIDC_CLIENT = { id: 'bench', secret: 'bench-secret-0123456789abcdef0123456789abcdef' };
 const OIDC_RESOURCE = 'urn:latchkey-bench:api';
 
-export interface OidcProviderResults {
-  clientCredentials: LoadResult;
-  introspection: LoadResult;
-  rssMb: number;
-  peakRssMb: number;
-  coldStartMs: number;
+export interface OidcProvider {
+  clientCredentials(): Promise<LoadResult>;
+  introspection(): Promise<LoadResult>;
+  rssMb(): number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
 }
 
-export async function oidcProvider(dbCpuMs: () => number): Promise<OidcProviderResults> {
+/** panva's oidc-provider (JWT access tokens), kept running like the bare route; its endpoints are probed once */
+export async function startOidcProvider(dbCpuMs: () => number): Promise<OidcProvider> {
   const port = await freePort();
   const server: ServerChild = await startChild({
     name: 'oidc-provider',
@@ -63,20 +70,25 @@ export async function oidcProvider(dbCpuMs: () => number): Promise<OidcProviderR
   const headers = { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' };
   try {
     // JWT access tokens (resource indicator → accessTokenFormat 'jwt'), like Latchkey's
-    const ccBody = form({ grant_type: 'client_credentials', scope: 'api:read', resource: OIDC_RESOURCE });
     const probe = await call(server.url, '/token', { headers: { authorization: auth }, form: { grant_type: 'client_credentials', scope: 'api:read', resource: OIDC_RESOURCE } });
     if (probe.status !== 200 || typeof probe.body.access_token !== 'string' || probe.body.access_token.split('.').length !== 3) {
       throw new Error(`oidc-provider client_credentials probe failed: ${probe.status} ${JSON.stringify(probe.body)}`);
     }
-    const clientCredentials = await measure({ url: server.url, path: '/token', method: 'POST', headers, body: ccBody, connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
     // oidc-provider refuses to introspect its JWT access tokens, so it introspects an opaque one
     const opaque = await call(server.url, '/token', { headers: { authorization: auth }, form: { grant_type: 'client_credentials', scope: 'api:read' } });
     const token = opaque.body.access_token as string;
     const check = await call(server.url, '/token/introspection', { headers: { authorization: auth }, form: { token } });
     if (check.body.active !== true) throw new Error(`oidc-provider introspection probe failed: ${JSON.stringify(check.body)}`);
-    const introspection = await measure({ url: server.url, path: '/token/introspection', method: 'POST', headers, body: form({ token }), connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs });
-    return { clientCredentials, introspection, rssMb: server.rssMb(), peakRssMb: server.peakRssMb(), coldStartMs: server.coldStartMs };
-  } finally {
+    const ccBody = form({ grant_type: 'client_credentials', scope: 'api:read', resource: OIDC_RESOURCE });
+    return {
+      clientCredentials: () => measure({ url: server.url, path: '/token', method: 'POST', headers, body: ccBody, connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs }),
+      introspection: () => measure({ url: server.url, path: '/token/introspection', method: 'POST', headers, body: form({ token }), connections: CONNECTIONS, cpuMs: server.cpuMs, dbCpuMs }),
+      rssMb: server.rssMb,
+      peakRssMb: server.peakRssMb,
+      stop: server.stop,
+    };
+  } catch (err) {
     await server.stop();
+    throw err;
   }
 }

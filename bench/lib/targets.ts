@@ -61,6 +61,7 @@ function goal(opts: { vs?: keyof Baselines; ratio?: number; minRps?: number; p99
         const base = b[opts.vs];
         v.baseline = baselineNames[opts.vs];
         if (base) {
+          v.baseline += ` at ${base.toLocaleString('en-US', { maximumFractionDigits: base < 1000 ? 1 : 0 })}/s`;
           v.ratio = r.rps / base;
           pass &&= v.ratio >= opts.ratio!;
         } else pass = false;
