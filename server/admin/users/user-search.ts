@@ -1,6 +1,6 @@
 // The users search (`?q=`) at 100,000+ users, in one statement that also reads
-// the page's rows (the view's columns, roles and MFA): one round trip, no ORM
-// query. Two ways to find a page, both exact and in the same order:
+// the page's rows (the view's columns, roles and MFA): one round trip, run as a
+// named prepared statement on the pool (`db.sql`), without Prisma's interpreter. Two ways to find a page, both exact and in the same order:
 //
 // - the walk: read users in sort order (the (created_at, id) or email index)
 //   and keep the matches. Cheap when the term is common (a surname: 1 user in
@@ -129,7 +129,7 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
   const sortKey = SORT_KEYS.includes(q.sort ?? '') ? q.sort! : '-created_at';
   const s = sortOf(sortKey);
   // the statement's text depends only on these: one prepared statement each
-  const name = Prisma.raw(`/* prepared:users_search_${SORT_KEYS.indexOf(sortKey)}_${tri(q.verified)}${tri(q.disabled)}${tri(q.mfa)}${q.role ? 'r' : 'n'}_${probeRows}_${walkRows} */`);
+  const name = `users_search_${SORT_KEYS.indexOf(sortKey)}_${tri(q.verified)}${tri(q.disabled)}${tri(q.mfa)}${q.role ? 'r' : 'n'}_${probeRows}_${walkRows}`;
   const order = Prisma.raw(`${s.column} ${s.dir}${s.nulls}, id ${s.dir}`);
   const orderU = Prisma.raw(`u.${s.column} ${s.dir}${s.nulls}, u.id ${s.dir}`);
   const cols = Prisma.raw('u.id, u.created_at, u.email_canonical, u.name, u.last_login_at');
@@ -141,12 +141,12 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
       ARRAY(SELECT (SELECT r.name FROM roles r WHERE r.id = ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS roles,
       u.created_at, u.updated_at, u.last_login_at`;
   type Row = Omit<SearchRow, 'id'> & { id: string | null; total: number; capped: boolean };
-  let rows: Row[];
+  let stmt: Prisma.Sql;
   if (s.walk) {
     // more matches than this and the walk stops: the page and "more than `shown`"
     const shown = Math.max(t.cap, page.skip + page.take);
     const walk = Prisma.raw(s.walk);
-    rows = await app.db.$queryRaw<Row[]>`${name}
+    stmt = Prisma.sql`
       WITH k AS MATERIALIZED (
         ${k}, ${shown}::int AS shown
       ), probe AS MATERIALIZED (
@@ -178,7 +178,7 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
       LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
       ORDER BY ${orderU}`;
   } else {
-    rows = await app.db.$queryRaw<Row[]>`${name}
+    stmt = Prisma.sql`
       WITH k AS MATERIALIZED (
         ${k}
       ), m AS MATERIALIZED (
@@ -191,6 +191,7 @@ export async function searchUsers(app: FastifyInstance, q: Partial<UserListQuery
       LEFT JOIN (p JOIN users u ON u.id = p.id LEFT JOIN user_mfa mf ON mf.user_id = u.id) ON true
       ORDER BY ${orderU}`;
   }
+  const rows = await app.db.sql.query<Row>(name, stmt.text, stmt.values);
   const first = rows[0];
   return {
     rows: rows.filter((r): r is Row & { id: string } => r.id !== null),
