@@ -1,14 +1,15 @@
 // The users search (`?q=`) at 100,000+ users, in one statement that also reads
-// the page's rows (the view's columns, roles and MFA): one round trip, run as a
-// named prepared statement on the pool (`db.sql`), without Prisma's interpreter. Two ways to find a page, both exact and in the same order:
+// the page's rows (the view's columns, roles and MFA): one round trip. Two ways
+// to find a page, both exact and in the same order:
 //
 // - the walk: read users in sort order (the (created_at, id) or email index)
-//   and keep the matches. Cheap when the term is common (a surname: 1 user in
-//   25), hopeless when it is rare (one person's address: every row is read).
-// - the collect: every match through the pg_trgm GIN indexes on email and
-//   name, then sorted. Cheap when the term is rare, and it counts them all; for
-//   a common term, the index scans and the heap rechecks of thousands of
-//   matches cost 5+ ms.
+//   and keep the matches, with the page's columns. Cheap when the term is
+//   common (a surname: 1 user in 25), hopeless when it is rare (one person's
+//   address: every row is read).
+// - the collect: every match through one pg_trgm GIN index on email and
+//   lowered name as one text (users_search_trgm_idx), tested exactly, then
+//   sorted. Cheap when the term is rare, and it counts them all; for a common
+//   term, the index scan and the heap rechecks of thousands of matches cost 5+ ms.
 //
 // Which one: a probe tests `probeRows` users in id order (random ids: a fixed
 // sample of the whole table). When the share of matches there says the walk
@@ -17,14 +18,15 @@
 // lower bound (more users than `total` match). Otherwise, or when the walk runs
 // out of rows first (the matches are not spread evenly), the collect runs and
 // the total is exact. Fewer users than the probe tests: the probe counted them
-// all, and the total is exact either way. Sorts without a usable index (`-name`, `±last_login_at`)
-// always collect.
+// all, and the total is exact either way. Sorts without a usable index
+// (`-name`, `±last_login_at`) always collect.
 //
 // Postgres runs neither the walk for a rare term nor the collect for a common
-// one: the gates between them are one-time filters. The statement is prepared
-// once per connection and variant, and the search term reaches it through an
-// InitPlan, so that every plan is the same and Postgres settles on the generic
-// one (planning costs as much as running).
+// one: the gates between them are one-time filters. The statement runs on
+// `db.sql` as a named prepared statement, once per connection and variant
+// (Prisma's raw queries are planned on every call, and planning costs as much
+// as running), and the search term reaches it through an InitPlan, so that
+// every plan is the same and Postgres settles on the generic one.
 import type { FastifyInstance } from 'fastify';
 import { Prisma } from '../../db/client.ts';
 import { likeEscape } from '../pagination.ts';
