@@ -3,7 +3,7 @@
 // indexes on created_at / email_canonical / name and the total is one count over
 // the same filter, run concurrently with the page. With `q`: user-search.ts
 // (one statement: walks the sort index for common terms, with a capped count,
-// or collects the matches through the pg_trgm GIN indexes for rare ones).
+// or collects the matches through a pg_trgm GIN index for rare ones).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Prisma } from '../../db/client.ts';

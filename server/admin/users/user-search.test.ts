@@ -108,6 +108,8 @@ describe('admin users search: walk and collect', () => {
           await check({ q: 'ZED', sort }, [1, 3], 10, label);
           await check({ q: 'mixed42', sort }, [1], 20, label);
           for (const term of ['_under', 'd_u', '0% o', '%', '\\', 'ÄRGER', 'ärger', 'ünd CASE', 'Mixed.Caps']) await check({ q: term, sort }, [1], 5, label);
+          // across the email's end and the name's start: one text in the trigram index, never a match
+          for (const term of ['org zed', 'example.org person']) await check({ q: term, sort }, [1], 5, label);
         }
         await check({ q: 'no such user', sort: '-created_at' }, [1], 20, label);
         // deep pages, past every bound
