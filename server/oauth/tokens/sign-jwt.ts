@@ -11,9 +11,21 @@ import { keyRing } from '../../keys/key-ring.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** the encoded header of each (key, typ): a handful of values, each encoded once */
+const headers = new Map<string, string>();
+function encodedHeader(alg: string, kid: string, typ: string): string {
+  const id = `${alg}.${kid}.${typ}`;
+  let header = headers.get(id);
+  if (header === undefined) {
+    if (headers.size > 64) headers.clear(); // keys rotate; never let old ones pile up
+    headers.set(id, (header = b64({ alg, kid, typ })));
+  }
+  return header;
+}
+
 export async function signJwt(app: FastifyInstance, payload: Record<string, unknown>, typ: 'at+jwt' | 'JWT'): Promise<{ jwt: string; alg: string }> {
   const { kid, alg, key } = await keyRing(app).signingKey();
-  const input = `${b64({ alg, kid, typ })}.${b64(payload)}`;
+  const input = `${encodedHeader(alg, kid, typ)}.${b64(payload)}`;
   const data = Buffer.from(input);
   // RFC 7518 §3.4: ECDSA signatures are R || S (IEEE P1363), not DER
   const signature = alg === 'ES256' ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
