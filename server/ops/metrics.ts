@@ -71,19 +71,20 @@ function requestMetrics(registry: Registry): (labels: RequestLabels) => RequestS
 /**
  * Request counts and latencies by method, route pattern and status. Each route
  * gets its own onResponse hook (an onRoute hook) with its route label bound, so
- * a request costs a map lookup and a few additions. Unmatched URLs are counted
+ * a request costs two map lookups and a few additions. Unmatched URLs are counted
  * as route "unmatched".
  */
 export function instrumentRequests(app: FastifyInstance, metrics: Metrics): void {
   const newSeries = requestMetrics(metrics.registry);
 
   function recorder(route: string): onResponseHookHandler {
-    const byStatus = new Map<string, RequestSeries>();
+    const byMethod = new Map<string, Map<number, RequestSeries>>();
     return function recordRequest(request, reply, done) {
-      const key = `${request.method} ${reply.statusCode}`;
-      let series = byStatus.get(key);
+      let byStatus = byMethod.get(request.method);
+      if (!byStatus) byMethod.set(request.method, (byStatus = new Map()));
+      let series = byStatus.get(reply.statusCode);
       // the route pattern, never the raw URL: ids and tokens must not become labels
-      if (!series) byStatus.set(key, (series = newSeries({ method: request.method, route, status: String(reply.statusCode) })));
+      if (!series) byStatus.set(reply.statusCode, (series = newSeries({ method: request.method, route, status: String(reply.statusCode) })));
       series.observe(reply.elapsedTime / 1000);
       done();
     };
