@@ -105,11 +105,12 @@ async function main() {
     });
   };
   for (const t of selected) {
-    if (t.goal.vs === 'argon2') await argonFloor();
-    const remeasure = t.goal.vs && again[t.goal.vs];
-    if (t.goal.vs && remeasure) {
+    const vs = t.goal.vs;
+    const remeasure = vs && again[vs];
+    if (vs === 'argon2') await argonFloor();
+    else if (vs && remeasure) {
       log(`baseline again, for ${t.name}`);
-      b[t.goal.vs] = await remeasure();
+      b[vs] = await remeasure();
     }
     const { row, spec, result } = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
     rows.push(row);

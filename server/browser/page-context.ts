@@ -7,6 +7,7 @@ import { browserAccess, getBrowserUser } from './browser-session.ts';
 import { csrfField } from './csrf.ts';
 import { clearFlash, peekFlash } from './flash.ts';
 import { allowFormActionForFlow, applyFormAction } from './form-action.ts';
+import { addRouteHook } from '../http/route-hooks.ts';
 
 const shown = new WeakSet<FastifyReply>();
 
@@ -42,7 +43,7 @@ async function pageContextPlugin(app: FastifyInstance): Promise<void> {
   app.decorateRequest('browserPage', false);
   app.addHook('onRoute', (route: RouteOptions) => {
     if ((route.config as { browser?: boolean } | undefined)?.browser) {
-      route.onRequest = [...([] as onRequestHookHandler[]).concat(route.onRequest ?? []), markBrowserPage];
+      addRouteHook(route, 'onRequest', markBrowserPage);
     }
   });
   app.addHook('preHandler', (request, reply, done) => {

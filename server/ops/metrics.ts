@@ -2,6 +2,7 @@
 // Node process metrics. One registry per app so tests can build many apps.
 import type { FastifyInstance, RouteOptions, onResponseHookHandler } from 'fastify';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { addRouteHook } from '../http/route-hooks.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -91,7 +92,7 @@ export function instrumentRequests(app: FastifyInstance, metrics: Metrics): void
   }
 
   app.addHook('onRoute', (route: RouteOptions) => {
-    route.onResponse = [...([] as onResponseHookHandler[]).concat(route.onResponse ?? []), recorder(route.url)];
+    addRouteHook(route, 'onResponse', recorder(route.url));
   });
   const unmatched = recorder('unmatched');
   app.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched.call(app, request, reply, done) : done()));

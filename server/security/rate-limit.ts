@@ -9,6 +9,7 @@
 // it is no enumeration oracle.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { addRouteHook } from '../http/route-hooks.ts';
 import rateLimitPlugin, { type RateLimitOptions } from '@fastify/rate-limit';
 import type { RateLimitName } from '../config/config.ts';
 import type { Store } from '../store/store.ts';
@@ -120,9 +121,7 @@ export const rateLimitPluginLatchkey = fp(async function rateLimiting(app: Fasti
   app.addHook('onRoute', (route: RouteOptions) => {
     const cfg = route.config?.rateLimit as LatchkeyRateLimit | false | undefined;
     if (!cfg || !cfg.account) return;
-    const hook = accountLimiter(cfg.bucket);
-    const existing = route.preHandler;
     // first in line: refuse before any argon2 or database work
-    route.preHandler = [hook, ...(Array.isArray(existing) ? existing : existing ? [existing] : [])];
+    addRouteHook(route, 'preHandler', accountLimiter(cfg.bucket), 'first');
   });
 }, { name: 'latchkey-rate-limit' });

@@ -8,6 +8,7 @@
 // every request, and each extra header costs about a microsecond to write.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { addRouteHook } from '../http/route-hooks.ts';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config/config.ts';
 
@@ -71,17 +72,20 @@ export interface SecurityHeaders {
   api: Record<string, string>;
 }
 
+function putHeaders(request: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): void {
+  reply.headers(headers);
+  reply.header('x-request-id', request.id);
+}
+
 /** for answers outside any route (404): the set that fits what is sent */
 export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply, html: boolean): void {
   const sets = request.server.securityHeaders;
-  reply.headers(html ? sets.page : sets.api);
-  reply.header('x-request-id', request.id);
+  putHeaders(request, reply, html ? sets.page : sets.api);
 }
 
 function setHeaders(headers: Record<string, string>): onRequestHookHandler {
   return function securityHeaders(request, reply, done) {
-    reply.headers(headers);
-    reply.header('x-request-id', request.id);
+    putHeaders(request, reply, headers);
     done();
   };
 }
@@ -93,7 +97,7 @@ export const securityHeadersPlugin = fp(async function securityHeaders(app: Fast
   const api = setHeaders(sets.api);
   app.addHook('onRoute', (route: RouteOptions) => {
     // first, so that even a refusal by a later hook (rate limit, auth) carries them
-    route.onRequest = [isApiRoute(route) ? api : page, ...([] as onRequestHookHandler[]).concat(route.onRequest ?? [])];
+    addRouteHook(route, 'onRequest', isApiRoute(route) ? api : page, 'first');
   });
 }, { name: 'latchkey-security-headers' });
 
