@@ -49,7 +49,15 @@ export async function topStatements(services: BenchServices, requests: number, t
     )
   ).rows;
   await services.sql('SELECT pg_stat_statements_reset()');
-  return rows
+  const redis = new Redis(services.redis.url, { lazyConnect: true });
+  await redis.connect();
+  const stats = await redis.info('commandstats');
+  await redis.config('RESETSTAT');
+  redis.disconnect();
+  const commands = [...stats.matchAll(/cmdstat_(\w+):calls=(\d+)/g)]
+    .map(([, name, calls]) => `${name} ${(Number(calls) / Math.max(1, requests)).toFixed(2)}`)
+    .join(', ');
+  return `    Redis commands/req: ${commands}\n` + rows
     .map((r) => `    ${(Number(r.calls) / Math.max(1, requests)).toFixed(2)} calls/req, exec ${(r.exec / Number(r.calls)).toFixed(3)} ms + plan ${(r.plan / Number(r.calls)).toFixed(3)} ms per call: ${r.query.slice(0, 300)}`)
     .join('\n');
 }
