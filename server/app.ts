@@ -1,6 +1,5 @@
 // Builds the Fastify app from encapsulated plugins. No port is opened here
 // (main.ts does that), so tests build the app and call app.inject().
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import formbody from '@fastify/formbody';
@@ -19,6 +18,8 @@ import { deriveKey } from './security/crypto.ts';
 import { loggerOptions } from './http/logger.ts';
 import { lazyChildLogger } from './http/request-logger.ts';
 import { lazySchemas } from './http/lazy-schemas.ts';
+import { requestId } from './http/request-id.ts';
+import { FastPath, serverWithFastPath } from './http/fast-path.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { authPlugin } from './auth/authenticate.ts';
 import { oauthPlugin } from './oauth/oauth-plugin.ts';
@@ -34,22 +35,18 @@ import { accountRoutes } from './accounts/routes.ts';
 import { mfaRoutes } from './mfa/routes.ts';
 import { accountPagesPlugin } from './accounts/pages/index.ts';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export async function buildApp(services: Services, opts: { logger?: FastifyServerOptions['logger'] | FastifyBaseLogger } = {}): Promise<FastifyInstance> {
   const { config } = services;
   const schemas = lazySchemas();
+  const fastPath = new FastPath();
   const app = Fastify({
+    serverFactory: serverWithFastPath(fastPath),
     ...(opts.logger && 'child' in (opts.logger as object) ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: (opts.logger as FastifyServerOptions['logger']) ?? loggerOptions(config) }),
     bodyLimit: config.bodyLimit,
     // a hop count is valid at run time though Fastify's types omit it
     trustProxy: config.trustProxy as boolean,
-    // a caller-supplied request id is kept (for tracing across services) only if it is harmless
     childLoggerFactory: lazyChildLogger,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestId,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
     schemaController: schemas.schemaController,
@@ -60,6 +57,9 @@ export async function buildApp(services: Services, opts: { logger?: FastifyServe
 
   for (const [name, value] of Object.entries(services)) app.decorate(name, value);
   app.decorate('compileAllSchemas', schemas.compileAll);
+  app.decorate('fastPath', fastPath);
+  app.addHook('onReady', async () => fastPath.open(app));
+  app.addHook('preClose', async () => fastPath.close());
 
   registerErrorHandling(app);
   instrumentRequests(app, services.metrics);
@@ -107,5 +107,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** compiles every route schema not compiled yet (they compile on a route's first request); returns how many */
     compileAllSchemas: () => number;
+    /** documents answered before Fastify's router (http/fast-path.ts) */
+    fastPath: FastPath;
   }
 }

@@ -36,14 +36,20 @@ export function discoveryDocument(issuer: string) {
   };
 }
 
+const WELL_KNOWN = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
+const CACHE_CONTROL = 'public, max-age=300';
+
 export const discoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const schema = { tags: ['oauth'], summary: 'Authorization server metadata', response: { 200: Type.Object({}, { additionalProperties: true }) } };
   // the document never changes while the server runs: serialised once
   const json = JSON.stringify(discoveryDocument(app.config.issuer));
   // a plain function, not an async one: no promise per request
   const handler = (_request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(json);
+    reply.header('cache-control', CACHE_CONTROL).type('application/json; charset=utf-8').send(json);
   };
-  app.get('/.well-known/openid-configuration', { schema }, handler);
-  app.get('/.well-known/oauth-authorization-server', { schema }, handler);
+  for (const url of WELL_KNOWN) {
+    // answered before Fastify (http/fast-path.ts); the route answers the rest
+    app.fastPath.publish(app, url, { json: () => json, cacheControl: CACHE_CONTROL });
+    app.get(url, { schema }, handler);
+  }
 };

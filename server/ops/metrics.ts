@@ -69,31 +69,55 @@ function requestMetrics(registry: Registry): (labels: RequestLabels) => RequestS
   };
 }
 
+/** counts one answer of a route: method, status and latency in seconds */
+export type RequestRecorder = (method: string, status: number, seconds: number) => void;
+
 /**
  * Request counts and latencies by method, route pattern and status. Each route
- * gets its own onResponse hook (an onRoute hook) with its route label bound, so
- * a request costs two map lookups and a few additions. Unmatched URLs are counted
- * as route "unmatched".
+ * gets its own onResponse hook (an onRoute hook) with its route's recorder
+ * bound, so a request costs two map lookups and a few additions. Unmatched
+ * URLs are counted as route "unmatched". `app.requestRecorder(route)` gives
+ * answers made outside Fastify's routes (http/fast-path.ts) the same series.
  */
 export function instrumentRequests(app: FastifyInstance, metrics: Metrics): void {
   const newSeries = requestMetrics(metrics.registry);
+  const recorders = new Map<string, RequestRecorder>();
 
-  function recorder(route: string): onResponseHookHandler {
+  function recorderFor(route: string): RequestRecorder {
+    let recorder = recorders.get(route);
+    if (recorder) return recorder;
     const byMethod = new Map<string, Map<number, RequestSeries>>();
-    return function recordRequest(request, reply, done) {
-      let byStatus = byMethod.get(request.method);
-      if (!byStatus) byMethod.set(request.method, (byStatus = new Map()));
-      let series = byStatus.get(reply.statusCode);
+    recorder = (method, status, seconds) => {
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+      let series = byStatus.get(status);
       // the route pattern, never the raw URL: ids and tokens must not become labels
-      if (!series) byStatus.set(reply.statusCode, (series = newSeries({ method: request.method, route, status: String(reply.statusCode) })));
-      series.observe(reply.elapsedTime / 1000);
+      if (!series) byStatus.set(status, (series = newSeries({ method, route, status: String(status) })));
+      series.observe(seconds);
+    };
+    recorders.set(route, recorder);
+    return recorder;
+  }
+
+  function onResponse(route: string): onResponseHookHandler {
+    const record = recorderFor(route);
+    return function recordRequest(request, reply, done) {
+      record(request.method, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
   }
 
+  app.decorate('requestRecorder', recorderFor);
   app.addHook('onRoute', (route: RouteOptions) => {
-    addRouteHook(route, 'onResponse', recorder(route.url));
+    addRouteHook(route, 'onResponse', onResponse(route.url));
   });
-  const unmatched = recorder('unmatched');
+  const unmatched = onResponse('unmatched');
   app.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched.call(app, request, reply, done) : done()));
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the metrics recorder of a route pattern (the one its onResponse hook uses) */
+    requestRecorder: (route: string) => RequestRecorder;
+  }
 }
