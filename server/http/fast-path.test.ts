@@ -24,8 +24,8 @@ async function listeningApp(opts: Parameters<typeof createTestApp>[0] = {}) {
 }
 
 function answerHeaders(headers: Headers | Record<string, unknown>): Record<string, string> {
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers).map(([k, v]) => [k, String(v)]);
-  return Object.fromEntries(entries.filter(([k]) => !TRANSPORT.has(k.toLowerCase())).sort(([a], [b]) => a!.localeCompare(b!)));
+  const entries: [string, string][] = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers).map(([k, v]) => [k, String(v)]);
+  return Object.fromEntries(entries.filter(([k]) => !TRANSPORT.has(k.toLowerCase())).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 describe('published documents: answered before Fastify, as the route answers them', () => {

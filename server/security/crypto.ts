@@ -1,7 +1,7 @@
 // Symmetric encryption of secrets at rest (TOTP secrets, private signing keys)
 // and hashing of high-entropy tokens. One master key (ENCRYPTION_KEY) is split
 // into purpose keys with HKDF so no key is used for two jobs.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export function deriveKey(master: Buffer, purpose: string, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `latchkey:${purpose}`, length));
@@ -32,7 +32,8 @@ export function randomToken(bytes = 32): string {
 
 /** SHA-256 hex: enough for tokens with 256 bits of entropy (no brute force possible). */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  // one-shot: half the cost of createHash().update().digest() (it runs on every Bearer request)
+  return hash('sha256', value, 'hex');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {
