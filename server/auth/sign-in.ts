@@ -22,7 +22,7 @@ export interface PasswordSignIn {
 
 export async function signInWithPassword(request: FastifyRequest, input: PasswordSignIn): Promise<TokenResponse> {
   const app = request.server;
-  // the user row says whether TOTP is on (same statement as the lookup)
+  // the user row says whether TOTP is on and carries the effective access (same statement as the lookup)
   const user = await verifyPasswordLogin(app, { email: input.email, password: input.password, ip: request.ip });
   if (user.mfaEnabled) {
     const mfaToken = await createMfaChallenge(app, {
@@ -35,7 +35,7 @@ export async function signInWithPassword(request: FastifyRequest, input: Passwor
     });
     throw new MfaRequired('a second factor is required', { mfa_token: mfaToken });
   }
-  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource });
+  return finishSignIn(request, { client: input.client, user, amr: ['pwd'], scope: input.scope, resource: input.resource, access: user.access });
 }
 
 /**

@@ -5,7 +5,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPasswordLogin } from '../accounts/password-login.ts';
-import { isMfaEnabled } from '../mfa/challenge.ts';
 import { EmailNotVerified, HttpError, InvalidGrant } from '../http/errors.ts';
 import { csrfBody, verifyCsrf } from './csrf.ts';
 import { getBrowserUser } from './browser-session.ts';
@@ -88,7 +87,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       throw err;
     }
-    if (await isMfaEnabled(app, user.id)) {
+    if (user.mfaEnabled) {
       const flowId = await createLoginFlow(request, reply, { userId: user.id, returnTo, amr: ['pwd'] });
       return reply.redirect(`/mfa?flow=${encodeURIComponent(flowId)}`, 303);
     }

@@ -30,8 +30,3 @@ export async function takeMfaChallenge(app: FastifyInstance, mfaToken: string): 
   const raw = await app.store.take(key(mfaToken));
   return raw ? (JSON.parse(raw) as MfaChallenge) : null;
 }
-
-export async function isMfaEnabled(app: FastifyInstance, userId: string): Promise<boolean> {
-  const mfa = await app.db.userMfa.findUnique({ where: { userId }, select: { enabledAt: true } });
-  return !!mfa?.enabledAt;
-}

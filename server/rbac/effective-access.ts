@@ -8,20 +8,27 @@ export interface EffectiveAccess {
   permissions: string[];
 }
 
-export async function effectiveAccess(db: Db, userId: string): Promise<EffectiveAccess> {
-  const rows = await db.sql.query<{ kind: string; name: string }>('effective_access', `
-    WITH RECURSIVE held(id) AS (
-      SELECT role_id FROM user_roles WHERE user_id = $1::uuid
-      UNION
-      SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
-    )
-    SELECT 'role' AS kind, r.name FROM roles r JOIN held ON r.id = held.id
+/**
+ * A subquery of one row, `roles` and `permissions` (text[], unsorted), of the
+ * user whose id is the SQL expression `userId`: a parameter, or a column of an
+ * outer row when used as a LATERAL join (the sign-in reads it with the user).
+ */
+export const accessOf = (userId: string) => `
+  WITH RECURSIVE held(id) AS (
+    SELECT role_id FROM user_roles WHERE user_id = ${userId}
     UNION
-    SELECT 'permission' AS kind, p.name FROM role_permissions rp
-      JOIN held ON rp.role_id = held.id
-      JOIN permissions p ON p.id = rp.permission_id`, [userId]);
-  const roles: string[] = [];
-  const permissions: string[] = [];
-  for (const r of rows) (r.kind === 'role' ? roles : permissions).push(r.name);
-  return { roles: roles.sort(), permissions: permissions.sort() };
+    SELECT rp.parent_id FROM role_parents rp JOIN held ON rp.role_id = held.id
+  )
+  SELECT
+    ARRAY(SELECT r.name FROM roles r JOIN held ON r.id = held.id) AS roles,
+    ARRAY(SELECT DISTINCT p.name FROM role_permissions rp JOIN held ON rp.role_id = held.id JOIN permissions p ON p.id = rp.permission_id) AS permissions`;
+
+const EFFECTIVE_ACCESS = accessOf('$1::uuid');
+
+/** sorted in JS, not by the database collation: the order of the token claims */
+export const sortedAccess = (a: EffectiveAccess): EffectiveAccess => ({ roles: a.roles.sort(), permissions: a.permissions.sort() });
+
+export async function effectiveAccess(db: Db, userId: string): Promise<EffectiveAccess> {
+  const [row] = await db.sql.query<EffectiveAccess>('effective_access', EFFECTIVE_ACCESS, [userId]);
+  return sortedAccess(row!);
 }

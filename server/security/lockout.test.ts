@@ -71,6 +71,27 @@ test('a successful sign-in resets the count', async () => {
   }
 });
 
+test('a sign-in clears the failure count only when there is one (one store read, no write otherwise)', async () => {
+  const t = await createTestApp({ env });
+  try {
+    const { email, password } = await createUser(t.app);
+    const calls: string[] = [];
+    for (const method of ['get', 'ttl', 'getWithTtl', 'delete'] as const) {
+      const original = t.app.store[method].bind(t.app.store) as (...args: string[]) => Promise<unknown>;
+      (t.app.store as unknown as Record<string, unknown>)[method] = (...args: string[]) => { calls.push(method); return original(...args); };
+    }
+    assert.equal((await attempt(t.app, email, password)).status, 200);
+    assert.deepEqual(calls, ['getWithTtl'], 'nothing to clear');
+    assert.equal((await attempt(t.app, email, 'nope nope nope')).status, 400);
+    calls.length = 0;
+    assert.equal((await attempt(t.app, email, password)).status, 200);
+    assert.deepEqual(calls, ['getWithTtl', 'delete'], 'the streak is cleared');
+    assert.equal((await lockoutStatus(t.app, email)).failures, 0);
+  } finally {
+    await t.close();
+  }
+});
+
 test('backoff doubles with each further failure, capped; the lock lives in the Store', async () => {
   const t = await createTestApp({ env: { LOCKOUT_THRESHOLD: '2', LOCKOUT_BASE: '1s', LOCKOUT_MAX: '4s' } });
   try {

@@ -36,10 +36,21 @@ export function lockDurationMs(app: FastifyInstance, failures: number): number {
   return Math.min(baseSeconds * 2 ** Math.min(failures - threshold, 30), maxSeconds) * 1000;
 }
 
-/** Throws AccountLocked while the account (known or not) is locked. Call before checking any credential. */
-export async function assertNotLocked(app: FastifyInstance, email: string): Promise<void> {
-  const ttl = await app.store.ttl(keys(email).until);
-  if (ttl > 0) throw new AccountLocked(ttl / 1000);
+/**
+ * Throws AccountLocked while the account (known or not) is locked. Call before
+ * checking any credential. Returns the failures counted so far (same round trip):
+ * a success has no streak to clear when there were none.
+ */
+export async function assertNotLocked(app: FastifyInstance, email: string): Promise<number> {
+  const { failures, lockedForMs } = await readLockout(app, email);
+  if (lockedForMs > 0) throw new AccountLocked(lockedForMs / 1000);
+  return failures;
+}
+
+async function readLockout(app: FastifyInstance, email: string): Promise<{ failures: number; lockedForMs: number }> {
+  const k = keys(email);
+  const { value, ttlMs } = await app.store.getWithTtl(k.failures, k.until);
+  return { failures: Number(value ?? 0), lockedForMs: Math.max(0, ttlMs) };
 }
 
 /** A failed sign-in step; locks the account once the threshold is reached. */
@@ -67,9 +78,8 @@ export async function clearSignInFailures(app: FastifyInstance, email: string): 
 
 /** For the admin API: { failures, lockedForSeconds } of a user. */
 export async function lockoutStatus(app: FastifyInstance, email: string): Promise<{ failures: number; lockedForSeconds: number }> {
-  const k = keys(email);
-  const [failures, ttl] = await Promise.all([app.store.get(k.failures), app.store.ttl(k.until)]);
-  return { failures: Number(failures ?? 0), lockedForSeconds: ttl > 0 ? Math.ceil(ttl / 1000) : 0 };
+  const { failures, lockedForMs } = await readLockout(app, email);
+  return { failures, lockedForSeconds: Math.ceil(lockedForMs / 1000) };
 }
 
 /** Admin unlock: clears the lock and the failure counts. Returns false for an unknown user. */

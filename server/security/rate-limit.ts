@@ -39,8 +39,8 @@ export function storeAdapter(store: Store) {
 
     read(key: string, cb: Callback): void {
       const k = `rl:${this.bucket}:${key}`;
-      Promise.all([store.get(k), store.ttl(k)]).then(
-        ([v, ttl]) => cb(null, { current: Number(v ?? 0), ttl: Math.max(0, ttl) }),
+      store.getWithTtl(k, k).then(
+        ({ value, ttlMs }) => cb(null, { current: Number(value ?? 0), ttl: Math.max(0, ttlMs) }),
         (err: Error) => cb(err),
       );
     }

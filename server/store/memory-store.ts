@@ -74,6 +74,10 @@ export class MemoryStore implements Store {
     return e.expiresAt === Infinity ? -1 : e.expiresAt - Date.now();
   }
 
+  async getWithTtl(key: string, ttlKey: string) {
+    return { value: await this.get(key), ttlMs: await this.ttl(ttlKey) };
+  }
+
   async delete(key: string) {
     return this.map.delete(key) && true;
   }

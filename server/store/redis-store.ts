@@ -11,6 +11,14 @@ local t = redis.call('PTTL', KEYS[1])
 if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
 return {v, t}`;
 
+// GET and PTTL in one command (a nil GET is false in Lua and nil again in the reply)
+const getWithTtlScript = `return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[2])}`;
+
+type ScriptedRedis = Redis & {
+  latchkeyIncrement(key: string, ttl: number): Promise<[number, number]>;
+  latchkeyGetWithTtl(key: string, ttlKey: string): Promise<[string | null, number]>;
+};
+
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly client: Redis;
@@ -34,6 +42,7 @@ export class RedisStore implements Store {
     // connection errors surface through commands; without a listener ioredis prints them
     this.client.on('error', () => {});
     this.client.defineCommand('latchkeyIncrement', { numberOfKeys: 1, lua: incrementScript });
+    this.client.defineCommand('latchkeyGetWithTtl', { numberOfKeys: 2, lua: getWithTtlScript });
   }
 
   /** Waits for the first connection (start-up fails fast if Redis is unreachable). */
@@ -67,13 +76,17 @@ export class RedisStore implements Store {
   }
 
   async increment(key: string, ttlMs: number) {
-    const client = this.client as Redis & { latchkeyIncrement(key: string, ttl: number): Promise<[number, number]> };
-    const [value, ttl] = await this.run(() => client.latchkeyIncrement(key, Math.max(1, Math.ceil(ttlMs))));
+    const [value, ttl] = await this.run(() => (this.client as ScriptedRedis).latchkeyIncrement(key, Math.max(1, Math.ceil(ttlMs))));
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 
   ttl(key: string) {
     return this.run(() => this.client.pttl(key));
+  }
+
+  async getWithTtl(key: string, ttlKey: string) {
+    const [value, ttlMs] = await this.run(() => (this.client as ScriptedRedis).latchkeyGetWithTtl(key, ttlKey));
+    return { value, ttlMs: Number(ttlMs) };
   }
 
   async delete(key: string) {

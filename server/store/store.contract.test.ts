@@ -47,6 +47,20 @@ for (const [name, make] of implementations) {
       assert.equal(await store.ttl('forever'), -1);
     });
 
+    it('getWithTtl reads one key and the TTL of another, absent or expired alike', async () => {
+      assert.deepEqual(await store.getWithTtl('gwt:none', 'gwt:none-either'), { value: null, ttlMs: -2 });
+      await store.set('gwt:value', '7');
+      await store.set('gwt:forever', 'x');
+      assert.deepEqual(await store.getWithTtl('gwt:value', 'gwt:forever'), { value: '7', ttlMs: -1 });
+      await store.set('gwt:short', 'x', 60);
+      const live = await store.getWithTtl('gwt:value', 'gwt:short');
+      assert.equal(live.value, '7');
+      assert.ok(live.ttlMs > 0 && live.ttlMs <= 60, `ttl ${live.ttlMs}`);
+      await store.set('gwt:value', '8', 60);
+      await sleep(120);
+      assert.deepEqual(await store.getWithTtl('gwt:value', 'gwt:short'), { value: null, ttlMs: -2 });
+    });
+
     it('setIfAbsent sets only once, and again after expiry', async () => {
       assert.equal(await store.setIfAbsent('nx', '1', 80), true);
       assert.equal(await store.setIfAbsent('nx', '2', 80), false);

@@ -15,6 +15,8 @@ export interface Store {
   increment(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }>;
   /** remaining TTL in ms, -1 without expiry, -2 when absent */
   ttl(key: string): Promise<number>;
+  /** get(key) and ttl(ttlKey) in one round trip */
+  getWithTtl(key: string, ttlKey: string): Promise<{ value: string | null; ttlMs: number }>;
   /** true when the key existed */
   delete(key: string): Promise<boolean>;
   ping(): Promise<void>;
