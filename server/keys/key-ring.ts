@@ -19,6 +19,12 @@ export interface LoadedKey {
 
 const TTL_MS = 5_000;
 
+export interface SigningKey {
+  kid: string;
+  alg: string;
+  key: KeyObject;
+}
+
 export class KeyRing {
   private keys: LoadedKey[] = [];
   private loadedAt = 0;
@@ -52,8 +58,9 @@ export class KeyRing {
   }
 
   /** the key that signs new tokens */
-  async signingKey(): Promise<{ kid: string; alg: string; key: KeyObject }> {
-    const current = (await this.refresh()).find((k) => k.state === 'current');
+  async signingKey(): Promise<SigningKey> {
+    const keys = await this.refresh();
+    const current = keys.find((k) => k.state === 'current');
     if (!current) throw new Error('no current signing key');
     let key = this.privateKeys.get(current.kid);
     if (!key) {
@@ -61,7 +68,17 @@ export class KeyRing {
       key.catch(() => this.privateKeys.delete(current.kid));
       this.privateKeys.set(current.kid, key);
     }
-    return { kid: current.kid, alg: current.alg, key: await key };
+    const signing = { kid: current.kid, alg: current.alg, key: await key };
+    this.signing = { keys, signing };
+    return signing;
+  }
+
+  private signing?: { keys: LoadedKey[]; signing: SigningKey };
+
+  /** signingKey() without waiting, while the keys it came from are fresh (the token endpoint's fast path) */
+  freshSigningKey(): SigningKey | undefined {
+    const cached = this.signing;
+    return cached?.keys === this.keys && Date.now() - this.loadedAt < this.ttlMs ? cached.signing : undefined;
   }
 
   /** a published key by kid; null for unknown or retired kids. An unknown kid forces one reload (a rotation elsewhere). */

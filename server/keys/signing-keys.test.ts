@@ -44,6 +44,21 @@ describe('signing keys', () => {
     assert.equal((await t.services.db.signingKey.findUniqueOrThrow({ where: { kid: before.kid } })).state, 'retired');
   });
 
+  it('answers the signing key without waiting only while its keys are fresh', async () => {
+    const ring = new KeyRing(t.services, 50);
+    assert.equal(ring.freshSigningKey(), undefined, 'nothing loaded yet');
+    const loaded = await ring.signingKey();
+    assert.equal(ring.freshSigningKey(), loaded);
+    ring.invalidate();
+    assert.equal(ring.freshSigningKey(), undefined, 'after invalidate()');
+    await ring.signingKey();
+    const r = await rotateSigningKeys(t.services);
+    await new Promise((res) => setTimeout(res, 60));
+    assert.equal(ring.freshSigningKey(), undefined, 'after the TTL: a rotation elsewhere must be seen');
+    assert.equal((await ring.signingKey()).kid, r.current);
+    assert.equal(ring.freshSigningKey()?.kid, r.current);
+  });
+
   it('pins the algorithm to the key: a kid with another alg is refused', async () => {
     const ring = new KeyRing(t.services);
     const { kid } = await ring.signingKey();

@@ -3,6 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestContext } from '../test/fixture.ts';
 import { createClient, decodeJwt, expectOAuthError, tokenRequest } from '../test/oauth.ts';
+import { deleteClient, rotateClientSecret, updateClient } from '../clients/client-service.ts';
 
 describe('client_credentials grant', () => {
   let t: TestContext;
@@ -45,6 +46,36 @@ describe('client_credentials grant', () => {
   it('refuses a scope the client was not given, and a relative resource', async () => {
     expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials', scope: 'users:write' }, auth()), 'invalid_scope', 400);
     expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials', resource: '/api' }, auth()), 'invalid_target', 400);
+  });
+
+  it('a client already in memory: a rotated secret, disabling and deletion refuse the next request', async () => {
+    const own = await createClient(t.app, { grantTypes: ['client_credentials'] });
+    const basic = (secret: string) => ({ method: 'basic' as const, clientId: own.clientId, clientSecret: secret });
+    assert.equal((await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(own.clientSecret!))).statusCode, 200);
+    const rotated = (await rotateClientSecret(t.app, own.clientId))!.clientSecret;
+    expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(own.clientSecret!)), 'invalid_client', 401);
+    assert.equal((await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(rotated))).statusCode, 200);
+    await updateClient(t.app, own.clientId, { disabled: true });
+    expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(rotated)), 'invalid_client', 401);
+    await updateClient(t.app, own.clientId, { disabled: false });
+    assert.equal((await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(rotated))).statusCode, 200);
+    await deleteClient(t.app, own.clientId);
+    expectOAuthError(await tokenRequest(t.app, { grant_type: 'client_credentials' }, basic(rotated)), 'invalid_client', 401);
+  });
+
+  it('reads Basic credentials that are form-encoded, in the url-safe base64 alphabet, or raw UTF-8', async () => {
+    const id = 'cc+odd%id';
+    const odd = await createClient(t.app, { id, grantTypes: ['client_credentials'] });
+    const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
+    const header = (raw: string) => ({ authorization: 'Basic ' + raw, 'content-type': 'application/x-www-form-urlencoded' });
+    const encoded = Buffer.from(`${enc(id)}:${enc(odd.clientSecret!)}`).toString('base64');
+    const post = (raw: string) => t.app.inject({ method: 'POST', url: '/oauth/token', headers: header(raw), payload: 'grant_type=client_credentials' });
+    assert.equal((await post(encoded)).statusCode, 200, 'percent-encoded parts');
+    const urlSafe = Buffer.from(`${enc(id)}:${enc(odd.clientSecret!)}`).toString('base64url');
+    assert.equal((await post(urlSafe)).statusCode, 200, 'base64url, no padding');
+    const accented = await createClient(t.app, { id: 'clïent-ü', grantTypes: ['client_credentials'] });
+    const rawUtf8 = Buffer.from(`clïent-ü:${accented.clientSecret!}`).toString('base64');
+    assert.equal((await post(rawUtf8)).statusCode, 200, 'UTF-8 sent without form-encoding is read as UTF-8');
   });
 
   it('refuses a client not allowed the grant', async () => {

@@ -32,6 +32,19 @@ describe('SharedCache', () => {
     assert.deepEqual(await cache.get('b', created), { v: 2 });
   });
 
+  it('peek answers a kept value without waiting, and nothing once it changed or expired', async () => {
+    assert.equal(cache.peek('p'), undefined, 'never loaded');
+    await cache.get('p', counting({ v: 6 }));
+    assert.deepEqual(cache.peek('p'), { v: 6 });
+    await cache.changed('p');
+    assert.equal(cache.peek('p'), undefined, 'changed');
+    const shortLived = new SharedCache<{ v: number }>(store, 'test-cache-ttl', { ttlMs: 20, max: 2 });
+    await shortLived.get('p', counting({ v: 7 }));
+    assert.deepEqual(shortLived.peek('p'), { v: 7 });
+    await new Promise((res) => setTimeout(res, 30));
+    assert.equal(shortLived.peek('p'), undefined, 'expired');
+  });
+
   it('holds at most `max` entries', async () => {
     const loads = [counting({ v: 3 }), counting({ v: 4 }), counting({ v: 5 })];
     for (const [i, load] of loads.entries()) await cache.get(`m${i}`, load);

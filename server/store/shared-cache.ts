@@ -28,9 +28,15 @@ export class SharedCache<V> {
     this.epoch++;
   }
 
-  get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+  /** the cached value without waiting (hot paths skip a promise); undefined when it must be loaded */
+  peek(key: string): V | undefined {
     const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.opts.ttlMs) return Promise.resolve(hit.value);
+    return hit && Date.now() - hit.at < this.opts.ttlMs ? hit.value : undefined;
+  }
+
+  get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    const hit = this.peek(key);
+    if (hit !== undefined) return Promise.resolve(hit);
     return this.pending.get(key) ?? this.load(key, load);
   }
 

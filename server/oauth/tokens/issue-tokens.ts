@@ -57,10 +57,9 @@ export async function issueTokens(app: FastifyInstance, input: IssueInput): Prom
     roles: access.roles,
     permissions: user ? tokenPermissions(client, scope, access.permissions) : scope.filter((s) => s.includes(':')),
   };
-  const [{ jwt: accessToken, alg }, refreshToken] = await Promise.all([
-    signJwt(app, claims, 'at+jwt'),
-    input.refreshToken ? Promise.resolve(input.refreshToken) : input.includeRefresh && session ? storeRefreshToken(app, session.id, scope) : Promise.resolve(undefined),
-  ]);
+  const storing = !input.refreshToken && input.includeRefresh && session ? storeRefreshToken(app, session.id, scope) : undefined;
+  const [{ jwt: accessToken, alg }, stored] = storing ? await Promise.all([signJwt(app, claims, 'at+jwt'), storing]) : [await signJwt(app, claims, 'at+jwt')];
+  const refreshToken = input.refreshToken || stored;
   const res: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: scope.join(' ') };
   if (refreshToken) res.refresh_token = refreshToken;
   if (user && scope.includes('openid')) res.id_token = await idToken(app, input, accessToken, alg, iat);

@@ -11,22 +11,22 @@ import { keyRing } from '../../keys/key-ring.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** the encoded header of each (key, typ): a handful of values, each encoded once */
-const headers = new Map<string, string>();
+/** the encoded header of each (key, typ), encoded once; by kid alone, as a key's alg never changes */
+const headers = new Map<string, Partial<Record<string, string>>>();
 function encodedHeader(alg: string, kid: string, typ: string): string {
-  const id = `${alg}.${kid}.${typ}`;
-  let header = headers.get(id);
-  if (header === undefined) {
+  let byTyp = headers.get(kid);
+  if (byTyp === undefined) {
     if (headers.size > 64) headers.clear(); // keys rotate; never let old ones pile up
-    headers.set(id, (header = b64({ alg, kid, typ })));
+    headers.set(kid, (byTyp = {}));
   }
-  return header;
+  return (byTyp[typ] ??= b64({ alg, kid, typ }));
 }
 
 export async function signJwt(app: FastifyInstance, payload: Record<string, unknown>, typ: 'at+jwt' | 'JWT'): Promise<{ jwt: string; alg: string }> {
-  const { kid, alg, key } = await keyRing(app).signingKey();
+  const ring = keyRing(app);
+  const { kid, alg, key } = ring.freshSigningKey() ?? (await ring.signingKey());
   const input = `${encodedHeader(alg, kid, typ)}.${b64(payload)}`;
-  const data = Buffer.from(input);
+  const data = Buffer.from(input, 'latin1'); // base64url and dots only
   // RFC 7518 §3.4: ECDSA signatures are R || S (IEEE P1363), not DER
   const signature = alg === 'ES256' ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
     : alg === 'RS256' ? sign('sha256', data, key)
