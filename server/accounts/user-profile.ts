@@ -18,6 +18,11 @@ function cacheOf(app: FastifyInstance): SharedCache<UserProfile> {
   return sharedCache<UserProfile>(app.store, 'users', { ttlMs: 60_000, max: 20_000 });
 }
 
+/** the profile if this instance holds it (no promise), else undefined */
+export function profileInMemory(app: FastifyInstance, id: string): UserProfile | undefined {
+  return cacheOf(app).peek(id);
+}
+
 /** null for an unknown user */
 export function userProfile(app: FastifyInstance, id: string): Promise<UserProfile | null> {
   return cacheOf(app).get(id, async () => {

@@ -5,7 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Forbidden, InvalidToken } from '../http/errors.ts';
 import { errors } from './schemas.ts';
-import { userProfile } from '../accounts/user-profile.ts';
+import { profileInMemory, userProfile, type UserProfile } from '../accounts/user-profile.ts';
+import type { AuthContext } from '../auth/authenticate.ts';
 
 export const meRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/auth/me', {
@@ -20,11 +21,20 @@ export const meRoute: FastifyPluginAsyncTypebox = async (app) => {
         ...errors,
       },
     },
-  }, async (request) => {
+  }, (request, reply) => {
     const auth = request.auth!;
     if (!auth.userId) throw new Forbidden('this token does not act for a user');
-    const user = await userProfile(request.server, auth.userId);
-    if (!user || user.disabled) throw new InvalidToken();
-    return { id: user.id, email: user.email, email_verified: user.email_verified, name: user.name, roles: auth.roles, permissions: auth.permissions, mfa_enabled: user.mfa_enabled };
+    // a profile held in memory answers without a promise
+    const held = profileInMemory(request.server, auth.userId);
+    if (held) {
+      reply.send(me(held, auth));
+      return;
+    }
+    return userProfile(request.server, auth.userId).then((user) => me(user, auth));
   });
 };
+
+function me(user: UserProfile | null, auth: AuthContext) {
+  if (!user || user.disabled) throw new InvalidToken();
+  return { id: user.id, email: user.email, email_verified: user.email_verified, name: user.name, roles: auth.roles, permissions: auth.permissions, mfa_enabled: user.mfa_enabled };
+}

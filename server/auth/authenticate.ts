@@ -5,9 +5,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { Forbidden, InvalidToken } from '../http/errors.ts';
-import { isRevoked } from '../sessions/revocation-markers.ts';
+import { isRevoked, revokedInMemory } from '../sessions/revocation-markers.ts';
 import { findClient } from '../clients/client-service.ts';
-import { verifyAccessToken } from './verify-access-token.ts';
+import { clientInMemory } from '../clients/client-cache.ts';
+import { verifiedBefore, verifyAccessToken, type AccessClaims } from './verify-access-token.ts';
 
 export interface AuthContext {
   userId: string | null;
@@ -23,7 +24,7 @@ export interface AuthContext {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    authenticate: (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -44,10 +45,31 @@ export async function authenticateRequest(request: FastifyRequest): Promise<Auth
   const app = request.server;
   const claims = await verifyAccessToken(app, token);
   if (!claims) throw new InvalidToken();
-  const isUser = claims.sub !== claims.client_id || !!claims.sid;
   const [revoked, client] = await Promise.all([isRevoked(app, claims.sid ?? null, claims.jti), findClient(app, claims.client_id)]);
   if (revoked || !client || client.disabledAt) throw new InvalidToken();
-  const auth: AuthContext = {
+  return (request.auth = authContext(claims, token));
+}
+
+/**
+ * The same acceptance from memory alone, without a promise: a token verified
+ * before, the revocation copy live and saying no, the client row held and
+ * enabled. Anything else (undefined) goes through authenticateRequest, which
+ * fetches what is missing and gives every refusal.
+ */
+function authenticatedFromMemory(request: FastifyRequest): AuthContext | undefined {
+  const token = bearerToken(request);
+  if (!token) return undefined;
+  const app = request.server;
+  const claims = verifiedBefore(app, token);
+  if (!claims) return undefined;
+  const client = clientInMemory(app, claims.client_id);
+  if (!client || client.disabledAt || revokedInMemory(app, claims.sid ?? null, claims.jti) !== false) return undefined;
+  return (request.auth = authContext(claims, token));
+}
+
+function authContext(claims: AccessClaims, token: string): AuthContext {
+  const isUser = claims.sub !== claims.client_id || !!claims.sid;
+  return {
     userId: isUser ? claims.sub : null,
     sessionId: claims.sid ?? null,
     clientId: claims.client_id,
@@ -58,14 +80,12 @@ export async function authenticateRequest(request: FastifyRequest): Promise<Auth
     exp: claims.exp,
     token,
   };
-  request.auth = auth;
-  return auth;
 }
 
 /** preHandler: 403 `forbidden` unless the token carries every permission (authenticates first if needed) */
 export function requirePermission(...perms: string[]): preHandlerAsyncHookHandler {
   return async function (request: FastifyRequest) {
-    const auth = request.auth ?? (await authenticateRequest(request));
+    const auth = request.auth ?? authenticatedFromMemory(request) ?? (await authenticateRequest(request));
     const missing = perms.filter((p) => !auth.permissions.includes(p));
     if (missing.length) throw new Forbidden(`missing permission: ${missing.join(', ')}`);
   };
@@ -73,7 +93,9 @@ export function requirePermission(...perms: string[]): preHandlerAsyncHookHandle
 
 export const authPlugin = fp(async function authPlugin(app: FastifyInstance) {
   app.decorateRequest('auth', null);
-  app.decorate('authenticate', async function (request: FastifyRequest) {
-    await authenticateRequest(request);
+  // a callback hook: a request whose token is known answers without a promise
+  app.decorate('authenticate', function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) {
+    if (authenticatedFromMemory(request)) return done();
+    authenticateRequest(request).then(() => done(), done);
   });
 }, { name: 'latchkey-auth' });

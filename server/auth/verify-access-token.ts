@@ -32,18 +32,23 @@ function cacheOf(app: FastifyInstance) {
   return c;
 }
 
-/** claims of a valid token, or null (never throws for bad input) */
-export async function verifyAccessToken(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): Promise<AccessClaims | null> {
+/** claims of a token verified before: the claims, null when no longer valid, undefined when not verified yet */
+export function verifiedBefore(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): AccessClaims | null | undefined {
   if (!token || token.length > 8192) return null;
   const cache = cacheOf(app);
   const key = sha256(token);
   const hit = cache.get(key);
-  const nowS = Date.now() / 1000;
-  if (hit) {
-    if (hit.exp + LEEWAY_S > nowS && (opts.anyAudience || audienceOk(app, hit))) return hit;
-    if (hit.exp + LEEWAY_S <= nowS) cache.delete(key);
-    return null;
-  }
+  if (!hit) return undefined;
+  if (hit.exp + LEEWAY_S > Date.now() / 1000) return opts.anyAudience || audienceOk(app, hit) ? hit : null;
+  cache.delete(key);
+  return null;
+}
+
+/** claims of a valid token, or null (never throws for bad input) */
+export async function verifyAccessToken(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): Promise<AccessClaims | null> {
+  const before = verifiedBefore(app, token, opts);
+  if (before !== undefined) return before;
+  const cache = cacheOf(app);
   let claims: AccessClaims;
   try {
     const ring = keyRing(app);
@@ -62,7 +67,7 @@ export async function verifyAccessToken(app: FastifyInstance, token: string, opt
     let n = 0;
     for (const k of cache.keys()) { cache.delete(k); if (++n >= MAX_CACHED / 10) break; }
   }
-  cache.set(key, claims);
+  cache.set(sha256(token), claims);
   return opts.anyAudience || audienceOk(app, claims) ? claims : null;
 }
 

@@ -101,9 +101,16 @@ async function anyMarked(app: FastifyInstance, keys: string[]): Promise<boolean>
   return values.some((v) => v !== null);
 }
 
+const markersOf = (sid: string | null, jti: string) => (sid ? [sessionMarker(sid), jtiMarker(jti)] : [jtiMarker(jti)]);
+
+/** isRevoked() from this instance's copy alone: null while the copy cannot be trusted */
+export function revokedInMemory(app: FastifyInstance, sid: string | null, jti: string): boolean | null {
+  return viewOf(app.store).check(markersOf(sid, jti));
+}
+
 /** checked on every authenticated request: the token's session and the token itself */
 export function isRevoked(app: FastifyInstance, sid: string | null, jti: string): Promise<boolean> {
-  return anyMarked(app, sid ? [sessionMarker(sid), jtiMarker(jti)] : [jtiMarker(jti)]);
+  return anyMarked(app, markersOf(sid, jti));
 }
 
 /** a session ended on any instance (browser sessions, refresh) */
