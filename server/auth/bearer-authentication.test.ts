@@ -9,6 +9,9 @@ import { bearer, createUser, decodeJwt, expectOAuthError, login } from '../test/
 import { signJwt } from '../oauth/tokens/sign-jwt.ts';
 import { rotateSigningKeys } from '../keys/rotate-keys.ts';
 import { keyRing } from '../keys/key-ring.ts';
+import { markSessionRevoked } from '../sessions/revocation-markers.ts';
+import { userChanged } from '../accounts/user-profile.ts';
+import { FIRST_PARTY_CLIENT_ID, updateClient } from '../clients/client-service.ts';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -90,5 +93,34 @@ describe('Bearer authentication refuses forged and misused tokens', () => {
     assert.equal((await me(fresh.access_token)).statusCode, 200);
     const jwks = (await t.app.inject('/oauth/jwks')).json();
     assert.ok(jwks.keys.some((k: { kid: string }) => k.kid === header.kid), 'previous key still published');
+  });
+});
+
+describe('Bearer authentication from memory', () => {
+  let t: TestContext;
+  before(async () => { t = await createTestApp(); });
+  after(async () => { await t.close(); });
+  const me = (token: string) => t.app.inject({ url: '/auth/me', headers: bearer(token) });
+
+  it('refuses a token answered from memory at once when its session ends, its user or its client is disabled', async () => {
+    const { user, email, password } = await createUser(t.app);
+    const first = await login(t.app, email, password);
+    // twice: the second request finds token, markers, client and profile in memory
+    for (let i = 0; i < 2; i++) assert.equal((await me(first.access_token)).statusCode, 200);
+    await markSessionRevoked(t.app, decodeJwt(first.access_token).payload.sid);
+    expectOAuthError(await me(first.access_token), 'invalid_token', 401);
+
+    const second = await login(t.app, email, password);
+    for (let i = 0; i < 2; i++) assert.equal((await me(second.access_token)).statusCode, 200);
+    await t.services.db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    await userChanged(t.app, user.id);
+    expectOAuthError(await me(second.access_token), 'invalid_token', 401);
+    await t.services.db.user.update({ where: { id: user.id }, data: { disabledAt: null } });
+    await userChanged(t.app, user.id);
+
+    const third = await login(t.app, email, password);
+    for (let i = 0; i < 2; i++) assert.equal((await me(third.access_token)).statusCode, 200);
+    await updateClient(t.app, FIRST_PARTY_CLIENT_ID, { disabled: true });
+    expectOAuthError(await me(third.access_token), 'invalid_token', 401);
   });
 });
