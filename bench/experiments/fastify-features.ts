@@ -1,5 +1,5 @@
 // Experiment (not part of `npm run bench`): what the generic parts of a
-// production Fastify server cost next to the bare route. FEAT is a comma list
+// production Fastify server cost next to the bare route. VARIANT is a comma list
 // of cookie (the @fastify/cookie plugin), uuid (random request ids), hooks (one
 // trivial global hook in each of preValidation, preHandler, onSend and
 // onResponse), headers (security headers and the request id, per route), body
@@ -8,7 +8,7 @@
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
-const on = new Set((process.env.FEAT ?? '').split(','));
+const on = new Set((process.env.VARIANT ?? '').split(','));
 const app = Fastify({ logger: on.has('logger') ? { level: 'warn' } : false, ...(on.has('uuid') ? { genReqId: () => randomUUID() } : {}) });
 if (on.has('cookie')) await app.register(cookie, { secret: 'x'.repeat(32) });
 if (on.has('hooks')) {
