@@ -38,6 +38,11 @@ export class KeyRing {
     return this.deps.db.signingKey.findMany({ where: { state: { in: ['next', 'current', 'previous'] } }, orderBy: { createdAt: 'desc' } }) as unknown as Promise<LoadedKey[]>;
   }
 
+  /** the loaded keys are within their TTL and `derived` was made from them */
+  private fresh(derived: { keys: LoadedKey[] } | undefined): boolean {
+    return derived?.keys === this.keys && Date.now() - this.loadedAt < this.ttlMs;
+  }
+
   private async refresh(force = false): Promise<LoadedKey[]> {
     if (!force && Date.now() - this.loadedAt < this.ttlMs) return this.keys;
     this.loading ??= (async () => {
@@ -77,8 +82,7 @@ export class KeyRing {
 
   /** signingKey() without waiting, while the keys it came from are fresh (the token endpoint's fast path) */
   freshSigningKey(): SigningKey | undefined {
-    const cached = this.signing;
-    return cached?.keys === this.keys && Date.now() - this.loadedAt < this.ttlMs ? cached.signing : undefined;
+    return this.fresh(this.signing) ? this.signing!.signing : undefined;
   }
 
   /** a published key by kid; null for unknown or retired kids. An unknown kid forces one reload (a rotation elsewhere). */
@@ -105,8 +109,7 @@ export class KeyRing {
 
   /** the serialised JWK Set without waiting, if the loaded keys are fresh (the JWKS route's fast path) */
   freshJwksJson(): string | undefined {
-    const published = this.published;
-    return published?.keys === this.keys && Date.now() - this.loadedAt < this.ttlMs ? published.json : undefined;
+    return this.fresh(this.published) ? this.published!.json : undefined;
   }
 
   /** the JWK Set, serialised once per set of loaded keys */
