@@ -36,12 +36,16 @@ export async function runTarget(t: Target, ctx: TargetContext): Promise<TargetRu
   let result: LoadResult;
   try {
     spec = { ...(await t.spec(ctx.prepared)), cpuMs: server.cpuMs, dbCpuMs: services.dbCpuMs };
-    const threads0 = server.threadCpuMs();
-    result = await measure(spec, undefined, { beforeMeasured: diagnose.statements ? () => services.sql('SELECT pg_stat_statements_reset()') : undefined });
+    let threads0: Record<string, number> = {};
+    const beforeMeasured = async () => {
+      threads0 = server.threadCpuMs();
+      if (diagnose.statements) await services.sql('SELECT pg_stat_statements_reset()');
+    };
+    result = await measure(spec, undefined, { beforeMeasured });
     if (diagnose.threads) {
       const threads1 = server.threadCpuMs();
       const per = Object.entries(threads1).map(([k, v]) => `${k} ${((v - (threads0[k] ?? 0)) / Math.max(1, result.total)).toFixed(2)}`);
-      log(`  CPU ms/req by thread (warm-up included): ${per.join(', ')}`);
+      log(`  CPU ms/req by thread: ${per.join(', ')}`);
     }
   } catch (err) {
     if (!(err instanceof Skip)) log(`  ${t.name} failed: ${(err as Error).stack}`);

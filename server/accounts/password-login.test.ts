@@ -8,6 +8,8 @@ import { createUser } from '../test/oauth.ts';
 import { findUserForSignIn, verifyPasswordLogin } from './password-login.ts';
 import { effectiveAccess } from '../rbac/effective-access.ts';
 import { InvalidGrant } from '../http/errors.ts';
+import { PasswordHasher } from '../security/passwords.ts';
+import argon2 from 'argon2';
 
 describe('password login', () => {
   let t: TestContext;
@@ -58,5 +60,37 @@ describe('password login', () => {
     }
     const reasons = (await t.services.db.auditEvent.findMany({ where: { action: 'login.failed' }, orderBy: { id: 'asc' } })).map((e) => (e.details as { reason: string }).reason);
     assert.deepEqual(reasons, ['wrong_password', 'unknown_email', 'disabled']);
+  });
+
+  it('upgrades a hash made with other argon2 parameters at the next sign-in, and only then', async () => {
+    const { user, email, password } = await createUser(t.app);
+    const current = t.app.config.argon2;
+    const older = new PasswordHasher({ ...current, timeCost: current.timeCost + 1 });
+    const oldHash = await older.hash(password);
+    await t.services.db.user.update({ where: { id: user.id }, data: { passwordHash: oldHash } });
+    const hashOf = async () => (await t.services.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!;
+
+    await assert.rejects(verifyPasswordLogin(t.app, { email, password: 'not the password' }), InvalidGrant);
+    assert.equal(await hashOf(), oldHash, 'a wrong password changes nothing');
+    await verifyPasswordLogin(t.app, { email, password });
+    const upgraded = await hashOf();
+    assert.notEqual(upgraded, oldHash);
+    assert.equal(argon2.needsRehash(upgraded, current), false, upgraded);
+    await verifyPasswordLogin(t.app, { email, password });
+    assert.equal(await hashOf(), upgraded, 'a current hash is kept');
+  });
+
+  it('needsRehash: false only for the current parameters', async () => {
+    const current = t.app.config.argon2;
+    const hasher = new PasswordHasher(current);
+    const fresh = await hasher.hash('pw');
+    assert.ok(fresh.startsWith(hasher.currentPrefix), `${fresh} (the check without parsing must match what argon2 writes)`);
+    assert.equal(hasher.needsRehash(fresh), false);
+    for (const other of [{ memoryCost: current.memoryCost * 2 }, { timeCost: current.timeCost + 1 }, { parallelism: current.parallelism + 1 }]) {
+      assert.equal(hasher.needsRehash(await new PasswordHasher({ ...current, ...other }).hash('pw')), true, JSON.stringify(other));
+    }
+    // same numbers, but a prefix that only looks alike (m=40960 against m=4096)
+    const longer = await new PasswordHasher({ ...current, memoryCost: Number(`${current.memoryCost}0`) }).hash('pw');
+    assert.equal(hasher.needsRehash(longer), true);
   });
 });

@@ -8,8 +8,12 @@ export type Argon2Params = Config['argon2'];
 
 export class PasswordHasher {
   private dummy?: Promise<string>;
+  /** how every hash made with the current parameters begins (the PHC string node-argon2 writes) */
+  readonly currentPrefix: string;
 
-  constructor(private readonly params: Argon2Params) {}
+  constructor(private readonly params: Argon2Params) {
+    this.currentPrefix = `$argon2id$v=19$m=${params.memoryCost},p=${params.parallelism},t=${params.timeCost}$`;
+  }
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id, ...this.params });
@@ -31,6 +35,7 @@ export class PasswordHasher {
 
   /** true when the hash was made with other parameters: rehash after a successful login */
   needsRehash(hash: string): boolean {
-    return argon2.needsRehash(hash, { ...this.params });
+    // the common case without parsing the hash a second time (verify parsed it already)
+    return !hash.startsWith(this.currentPrefix) && argon2.needsRehash(hash, { ...this.params });
   }
 }
