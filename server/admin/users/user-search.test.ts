@@ -133,6 +133,16 @@ describe('admin users search: walk and collect', () => {
     assert.deepEqual([byName.total, byName.total_capped], [603, false]);
   });
 
+  it('finds a user created a moment ago through the trigram index itself (no pending list for every search to scan)', async () => {
+    const [index] = await t.app.db.$queryRaw<Array<{ reloptions: string[] | null }>>`SELECT reloptions FROM pg_class WHERE relname = 'users_search_trgm_idx'`;
+    assert.deepEqual(index?.reloptions, ['fastupdate=off']);
+    const user = await t.app.db.user.create({ data: { email: 'Fresh.Arrival@example.net', emailCanonical: 'fresh.arrival@example.net', name: 'Newly Here' } });
+    await withTuning(TUNINGS.collect!, async () => {
+      for (const q of ['fresh.arr', 'newly here']) assert.deepEqual((await listUsers(t.app, { q, per_page: 20 })).items.map((u) => u.id), [user.id], q);
+    });
+    await t.app.db.user.delete({ where: { id: user.id } });
+  });
+
   it('reads the same user view as the single-user route (roles, MFA, password, dates)', async () => {
     const res = await listUsers(t.app, { q: 'mixed', sort: 'email', per_page: 100 });
     assert.equal(res.items.length, 100);
