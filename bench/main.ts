@@ -10,6 +10,7 @@
 //   BENCH_PG_STATEMENTS=1   diagnosis only: pg_stat_statements; prints each target's costliest statements
 //   BENCH_SERVER_ENV="K=V …" diagnosis only: extra environment for the Latchkey children
 //   BENCH_THREADS=1         diagnosis only: server CPU per request by thread (main, libuv pool, GC…)
+//   BENCH_WARMUP=S, BENCH_RATE=R  diagnosis only: a fixed warm-up (seconds); a fixed request rate (requests/s)
 //   BENCH_PROFILE=1         --cpu-prof on the Latchkey children (bench/profiles)
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -192,7 +193,7 @@ try {
 if (rows.length) {
   const out = table(rows);
   process.stdout.write('\n' + out + '\n\n');
-  const diagnosis = ['BENCH_THREADS', 'BENCH_SERVER_ENV', 'BENCH_PG_ASYNC_COMMIT', 'BENCH_PG_STATEMENTS', 'BENCH_PROFILE'].some((k) => process.env[k]);
+  const diagnosis = ['BENCH_THREADS', 'BENCH_SERVER_ENV', 'BENCH_PG_ASYNC_COMMIT', 'BENCH_PG_STATEMENTS', 'BENCH_PROFILE', 'BENCH_WARMUP', 'BENCH_RATE'].some((k) => process.env[k]);
   if (!only && !failed && !skip.size && !diagnosis) {
     const oidcVersion = (JSON.parse(readFileSync(path.join(root, 'bench/peers/node_modules/oidc-provider/package.json'), 'utf8')) as { version: string }).version;
     await writeResults(path.join(root, 'bench/RESULTS.md'), {
