@@ -1,9 +1,9 @@
 // The server as an operator runs it: a real process, real signals, real ports.
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startServer, waitReady } from './test/server-process.ts';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -58,9 +58,8 @@ describe('server process', () => {
     assert.equal(await s.stop('SIGTERM'), 0);
   });
 
-  it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-main-'));
-    await chmod(dataDir, 0o755);
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', async (t) => {
+    const dataDir = await embeddedDataDir(t);
     const s = await start({ DATA_DIR: dataDir });
     // the embedded Postgres is up and migrations are about to run
     while (!s.output().includes('using embedded PostgreSQL')) await new Promise((r) => setTimeout(r, 20));
@@ -72,9 +71,8 @@ describe('server process', () => {
     assert.equal(await again.stop('SIGTERM'), 0);
   });
 
-  it('with embedded defaults keeps its data across a restart', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-main-'));
-    await chmod(dataDir, 0o755);
+  it('with embedded defaults keeps its data across a restart', async (t) => {
+    const dataDir = await embeddedDataDir(t);
     const env = { DATA_DIR: dataDir, BOOTSTRAP_ADMIN_EMAIL: 'Root@Example.com', BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery' };
     const first = await start(env);
     await waitReady(first);
@@ -94,3 +92,11 @@ describe('server process', () => {
     assert.equal(await second.stop('SIGTERM'), 0);
   });
 });
+
+/** a data folder for one test's embedded Postgres (64 MB), removed when the test ends */
+async function embeddedDataDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'latchkey-main-'));
+  await chmod(dir, 0o755); // Postgres runs as the user `postgres` when we are root
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, ConfigError } from './config.ts';
 import { variables } from './variables.ts';
@@ -56,6 +56,7 @@ describe('configuration', () => {
     const b = loadConfig({ DATA_DIR: dir });
     assert.equal(a.encryptionKey.length, 32);
     assert.deepEqual(a.encryptionKey, b.encryptionKey);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('documents every variable in .env.example and README.md', () => {
