@@ -1,15 +1,12 @@
 // The server as an operator runs it: a real process, real signals, real ports.
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startServer, waitReady } from './test/server-process.ts';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
-import { createTestDatabase } from './test/fixture.ts';
+import { createTestDatabase, embeddedDataDir } from './test/fixture.ts';
 
 // info level: these tests read the server's own lines (ready, stopped, bootstrap)
 const start = (env: Record<string, string>, args?: string[], command?: string) => startServer({ LOG_LEVEL: 'info', ...env }, args, command);
@@ -59,7 +56,7 @@ describe('server process', () => {
   });
 
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async (t) => {
-    const dataDir = await embeddedDataDir(t);
+    const dataDir = await embeddedDataDir(t, 'main');
     const s = await start({ DATA_DIR: dataDir });
     // the embedded Postgres is up and migrations are about to run
     while (!s.output().includes('using embedded PostgreSQL')) await new Promise((r) => setTimeout(r, 20));
@@ -72,7 +69,7 @@ describe('server process', () => {
   });
 
   it('with embedded defaults keeps its data across a restart', async (t) => {
-    const dataDir = await embeddedDataDir(t);
+    const dataDir = await embeddedDataDir(t, 'main');
     const env = { DATA_DIR: dataDir, BOOTSTRAP_ADMIN_EMAIL: 'Root@Example.com', BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery' };
     const first = await start(env);
     await waitReady(first);
@@ -92,11 +89,3 @@ describe('server process', () => {
     assert.equal(await second.stop('SIGTERM'), 0);
   });
 });
-
-/** a data folder for one test's embedded Postgres (64 MB), removed when the test ends */
-async function embeddedDataDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'latchkey-main-'));
-  await chmod(dir, 0o755); // Postgres runs as the user `postgres` when we are root
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}

@@ -32,11 +32,17 @@ function cacheOf(app: FastifyInstance) {
   return c;
 }
 
+type Audience = { anyAudience?: boolean };
+
 /** claims of a token verified before: the claims, null when no longer valid, undefined when not verified yet */
-export function verifiedBefore(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): AccessClaims | null | undefined {
+export function verifiedBefore(app: FastifyInstance, token: string, opts: Audience = {}): AccessClaims | null | undefined {
   if (!token || token.length > 8192) return null;
+  return cachedClaims(app, sha256(token), opts);
+}
+
+/** the cache entry of a token's hash, by the same rules */
+function cachedClaims(app: FastifyInstance, key: string, opts: Audience): AccessClaims | null | undefined {
   const cache = cacheOf(app);
-  const key = sha256(token);
   const hit = cache.get(key);
   if (!hit) return undefined;
   if (hit.exp + LEEWAY_S > Date.now() / 1000) return opts.anyAudience || audienceOk(app, hit) ? hit : null;
@@ -45,8 +51,10 @@ export function verifiedBefore(app: FastifyInstance, token: string, opts: { anyA
 }
 
 /** claims of a valid token, or null (never throws for bad input) */
-export async function verifyAccessToken(app: FastifyInstance, token: string, opts: { anyAudience?: boolean } = {}): Promise<AccessClaims | null> {
-  const before = verifiedBefore(app, token, opts);
+export async function verifyAccessToken(app: FastifyInstance, token: string, opts: Audience = {}): Promise<AccessClaims | null> {
+  if (!token || token.length > 8192) return null;
+  const key = sha256(token);
+  const before = cachedClaims(app, key, opts);
   if (before !== undefined) return before;
   const cache = cacheOf(app);
   let claims: AccessClaims;
@@ -67,7 +75,7 @@ export async function verifyAccessToken(app: FastifyInstance, token: string, opt
     let n = 0;
     for (const k of cache.keys()) { cache.delete(k); if (++n >= MAX_CACHED / 10) break; }
   }
-  cache.set(sha256(token), claims);
+  cache.set(key, claims);
   return opts.anyAudience || audienceOk(app, claims) ? claims : null;
 }
 

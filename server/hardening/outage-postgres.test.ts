@@ -3,15 +3,12 @@
 // nothing crashes, and the same app recovers by itself once Postgres is back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
-import path from 'node:path';
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.ts';
 import { migrate } from '../db/migrate.ts';
 import { createDb } from '../db/client.ts';
 import { seedBuiltins } from '../rbac/seed.ts';
-import { testConfig, testStore } from '../test/fixture.ts';
+import { embeddedDataDir, testConfig, testStore } from '../test/fixture.ts';
 import { RedisStore } from '../store/redis-store.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { buildApp } from '../app.ts';
@@ -21,8 +18,7 @@ import { runLoad, sleep, waitForStatus } from './load.ts';
 const BOUND_MS = 3000; // pg pool: connectionTimeoutMillis 2 s
 
 test('Postgres down under load: 503 fast, no crash, recovery without restart', async (tt) => {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-pg-outage-'));
-  await chmod(dataDir, 0o755);
+  const dataDir = await embeddedDataDir(tt, 'pg-outage');
   const port = await freePort();
   let pg: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port, database: 'latchkey' });
   const db = createDb(pg.url, { poolSize: 5 });
@@ -87,6 +83,5 @@ test('Postgres down under load: 503 fast, no crash, recovery without restart', a
     await store.close();
     await db.$disconnect();
     await pg.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
 });

@@ -28,6 +28,10 @@ export interface SigningKey {
 export class KeyRing {
   private keys: LoadedKey[] = [];
   private loadedAt = 0;
+  /** the current signing key and the loaded keys it was found in (freshSigningKey) */
+  private signing?: { keys: LoadedKey[]; signing: SigningKey };
+  /** the JWK Set serialised from the loaded keys (freshJwksJson) */
+  private published?: { keys: LoadedKey[]; json: string };
   private loading?: Promise<void>;
   private readonly imported = new Map<string, Promise<SigningKeyLike>>();
   private readonly privateKeys = new Map<string, Promise<KeyObject>>();
@@ -78,8 +82,6 @@ export class KeyRing {
     return signing;
   }
 
-  private signing?: { keys: LoadedKey[]; signing: SigningKey };
-
   /** signingKey() without waiting, while the keys it came from are fresh (the token endpoint's fast path) */
   freshSigningKey(): SigningKey | undefined {
     return this.fresh(this.signing) ? this.signing!.signing : undefined;
@@ -104,8 +106,6 @@ export class KeyRing {
   async jwks(): Promise<{ keys: JWK[] }> {
     return JSON.parse(await this.jwksJson()) as { keys: JWK[] };
   }
-
-  private published?: { keys: LoadedKey[]; json: string };
 
   /** the serialised JWK Set without waiting, if the loaded keys are fresh (the JWKS route's fast path) */
   freshJwksJson(): string | undefined {

@@ -2,6 +2,10 @@
 // template the test runner made) and its own Redis key prefix, so test files
 // run in parallel against real Postgres and Redis. See scripts/run-tests.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestContext as NodeTestContext } from 'node:test';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config/config.ts';
@@ -104,4 +108,12 @@ export async function createMailTestApp(opts: TestAppOptions = {}): Promise<{ ct
     await mail.close();
   };
   return { ctx, mail };
+}
+
+/** a folder for one test's own embedded Postgres (tens of MB), removed when the test ends */
+export async function embeddedDataDir(t: NodeTestContext, name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `latchkey-${name}-`));
+  await chmod(dir, 0o755); // Postgres runs as the user `postgres` when we are root
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
