@@ -7,9 +7,12 @@
 #   memory (every hash allocates 19 MiB on its thread; see the next line).
 # - MALLOC_ARENA_MAX=2: with glibc's default of one malloc arena per thread,
 #   each thread keeps its 19 MiB block after the hash, for good.
-# - --max-old-space-size=384: V8 lets its old space grow by a factor that
-#   depends on the heap limit; with Node's default limit (GBs) it keeps about 4x
-#   the live heap, with 384 MB about 2x. Latchkey's live heap is tens of MB.
+# - --heap-growing-percent=35: after each full collection V8 lets the old space
+#   grow to 4x the live heap on a host with GBs to spare; 1.35x here. Latchkey's
+#   live heap is tens of MB. Not --max-old-space-size=384, which set the same
+#   factor: any limit below V8's default made every request dearer, with the
+#   same collections (a fresh process's JWKS answer 35.6-37 µs of CPU, sometimes
+#   41-44, against 32.8-34.1 without a limit; bench/experiments/node-flags.ts).
 # - --max-semi-space-size=8: a young generation of 16 MB instead of 32 MB. Now
 #   that start-up compiles less (--liftoff-only below, route schemas on first
 #   use), its extra collections cost no measurable start-up CPU.
@@ -25,4 +28,4 @@ cd "$(dirname "$0")/.." || exit 1
 cores=$(nproc 2>/dev/null || echo 2)
 [ "$cores" -ge 2 ] 2>/dev/null || cores=2
 exec env UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-$cores}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
-  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---max-old-space-size=384 --liftoff-only --max-semi-space-size=8} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"
+  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---heap-growing-percent=35 --liftoff-only --max-semi-space-size=8} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"
