@@ -52,6 +52,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown } | undefined;
   if (!e) return false;
   if (UNAVAILABLE_CODES.includes(String(e.code))) return true;
+  // the adapter's own error carries its kind on `cause` (a transaction's statement when the connection closed)
+  if (UNAVAILABLE_KINDS.includes(String((e as { kind?: string }).kind))) return true;
   // a query that failed because Postgres went away: Prisma wraps the SQLSTATE (57P01 admin shutdown, 57P03 shutting down, ...) in meta
   const adapter = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } } }).meta?.driverAdapterError?.cause;
   if (adapter && (UNAVAILABLE_KINDS.includes(String(adapter.kind)) || UNAVAILABLE_CODES.includes(String(adapter.originalCode ?? adapter.code)))) return true;

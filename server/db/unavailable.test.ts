@@ -11,6 +11,8 @@ test('a Postgres going away is unavailability, a bad query is not', () => {
   assert.ok(isDatabaseUnavailable(named('DriverAdapterError', 'terminating connection due to administrator command', { cause: { kind: 'postgres', code: '57P01' } })));
   // the same with only the SQLSTATE on its cause
   assert.ok(isDatabaseUnavailable(named('DriverAdapterError', 'something else', { cause: { kind: 'postgres', code: '57P01' } })));
+  // the adapter's own kind on the cause: a statement of a transaction whose connection closed (seen in the outage test)
+  assert.ok(isDatabaseUnavailable(named('DriverAdapterError', 'ConnectionClosed', { cause: { kind: 'ConnectionClosed' } })));
   // pg itself (db.sql)
   assert.ok(isDatabaseUnavailable(named('error', 'terminating connection due to administrator command', { code: '57P01' })));
   assert.ok(isDatabaseUnavailable(named('Error', 'Connection terminated unexpectedly')));
