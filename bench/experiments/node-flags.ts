@@ -7,12 +7,13 @@
 //   TRIALS (default 4) fresh processes per set; TARGET (default /oauth/jwks);
 //   HISTORY=1: first 3,000 requests to each of a few Fastify routes (what a
 //   process that has served other work has seen)
-import { startServices } from '../lib/services.ts';
-import { latchkeyEnv, startLatchkey } from '../lib/latchkey.ts';
 import autocannon from 'autocannon';
+import { latchkeyEnv, startLatchkey } from '../lib/latchkey.ts';
 import { runOnce } from '../lib/load.ts';
+import { startServices } from '../lib/services.ts';
 
 const sets = process.argv.slice(2);
+if (!sets.length) throw new Error("usage: node --import tsx bench/experiments/node-flags.ts '<flags>' '<flags>'...");
 
 /** Fastify routes, answered and refused: readiness (Postgres and Redis), the JWK Set with a query, a bad client, no token */
 async function history(url: string): Promise<void> {
@@ -28,6 +29,7 @@ async function history(url: string): Promise<void> {
     );
   }
 }
+
 const target = process.env.TARGET ?? '/oauth/jwks';
 const services = await startServices();
 const env = latchkeyEnv(services.postgres.url, services.redis.url);
