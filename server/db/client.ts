@@ -47,18 +47,20 @@ const UNAVAILABLE_CODES = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNRE
 /** driver-adapter error kinds that mean the connection, not the query, failed */
 const UNAVAILABLE_KINDS = ['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError'];
 
-/** True for errors that mean Postgres is unreachable (as opposed to a bad query). */
+type ErrorShape = { code?: string; originalCode?: string; kind?: string; name?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+
+/**
+ * True for errors that mean Postgres is unreachable (as opposed to a bad query).
+ * Looks through the error's causes and, for Prisma's errors, the driver
+ * adapter's error in `meta`: the SQLSTATE (57P01 admin shutdown, 57P03 shutting
+ * down, ...) or the adapter's kind (ConnectionClosed, ...) sits on one of them.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; message?: string; cause?: unknown } | undefined;
+  const e = err as ErrorShape | undefined;
   if (!e) return false;
-  if (UNAVAILABLE_CODES.includes(String(e.code))) return true;
-  // the adapter's own error carries its kind on `cause` (a transaction's statement when the connection closed)
-  if (UNAVAILABLE_KINDS.includes(String((e as { kind?: string }).kind))) return true;
-  // a query that failed because Postgres went away: Prisma wraps the SQLSTATE (57P01 admin shutdown, 57P03 shutting down, ...) in meta
-  const adapter = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } } }).meta?.driverAdapterError?.cause;
-  if (adapter && (UNAVAILABLE_KINDS.includes(String(adapter.kind)) || UNAVAILABLE_CODES.includes(String(adapter.originalCode ?? adapter.code)))) return true;
+  if (UNAVAILABLE_CODES.includes(String(e.code)) || UNAVAILABLE_CODES.includes(String(e.originalCode)) || UNAVAILABLE_KINDS.includes(String(e.kind))) return true;
   if (/connect|connection|terminat|timeout|ECONNREFUSED|Connection terminated/i.test(e.message ?? '') && /DriverAdapterError|PrismaClient(Known|Unknown)RequestError|PrismaClientInitializationError|Error/.test(e.name ?? '')) {
     if (/ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|terminating connection due to administrator command|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '')) return true;
   }
-  return e.cause ? isDatabaseUnavailable(e.cause) : false;
+  return isDatabaseUnavailable(e.cause) || isDatabaseUnavailable(e.meta?.driverAdapterError);
 }

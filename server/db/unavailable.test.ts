@@ -13,6 +13,11 @@ test('a Postgres going away is unavailability, a bad query is not', () => {
   assert.ok(isDatabaseUnavailable(named('DriverAdapterError', 'something else', { cause: { kind: 'postgres', code: '57P01' } })));
   // the adapter's own kind on the cause: a statement of a transaction whose connection closed (seen in the outage test)
   assert.ok(isDatabaseUnavailable(named('DriverAdapterError', 'ConnectionClosed', { cause: { kind: 'ConnectionClosed' } })));
+  // Prisma's own error, the adapter's error in meta (a query through the ORM while Postgres shuts down)
+  const adapterError = (cause: object) => ({ meta: { driverAdapterError: named('DriverAdapterError', 'query failed', { cause }) } });
+  assert.ok(isDatabaseUnavailable(named('PrismaClientKnownRequestError', 'Invalid invocation', { code: 'P2010', ...adapterError({ kind: 'postgres', originalCode: '57P01' }) })));
+  assert.ok(isDatabaseUnavailable(named('PrismaClientKnownRequestError', 'Invalid invocation', { code: 'P2010', ...adapterError({ kind: 'ConnectionClosed' }) })));
+  assert.ok(!isDatabaseUnavailable(named('PrismaClientKnownRequestError', 'Unique constraint failed', { code: 'P2002', ...adapterError({ kind: 'UniqueConstraintViolation', originalCode: '23505' }) })));
   // pg itself (db.sql)
   assert.ok(isDatabaseUnavailable(named('error', 'terminating connection due to administrator command', { code: '57P01' })));
   assert.ok(isDatabaseUnavailable(named('Error', 'Connection terminated unexpectedly')));
