@@ -2,6 +2,7 @@
 // plus `db.sql` for the few hot statements of the token paths.
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { anyErrorLevel, type ErrorLevel } from './error-levels.ts';
 import { PrismaClient } from './generated/client.ts';
 
 export { Prisma } from './generated/client.ts';
@@ -47,20 +48,17 @@ const UNAVAILABLE_CODES = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNRE
 /** driver-adapter error kinds that mean the connection, not the query, failed */
 const UNAVAILABLE_KINDS = ['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError'];
 
-type ErrorShape = { code?: string; originalCode?: string; kind?: string; name?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-
 /**
- * True for errors that mean Postgres is unreachable (as opposed to a bad query).
- * Looks through the error's causes and, for Prisma's errors, the driver
- * adapter's error in `meta`: the SQLSTATE (57P01 admin shutdown, 57P03 shutting
- * down, ...) or the adapter's kind (ConnectionClosed, ...) sits on one of them.
+ * True for errors that mean Postgres is unreachable (as opposed to a bad query):
+ * the SQLSTATE (57P01 admin shutdown, 57P03 shutting down, ...), the adapter's
+ * kind (ConnectionClosed, ...) or a connection message, on any level of the error.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as ErrorShape | undefined;
-  if (!e) return false;
+  return anyErrorLevel(err, unreachable);
+}
+
+function unreachable(e: ErrorLevel): boolean {
   if (UNAVAILABLE_CODES.includes(String(e.code)) || UNAVAILABLE_CODES.includes(String(e.originalCode)) || UNAVAILABLE_KINDS.includes(String(e.kind))) return true;
-  if (/connect|connection|terminat|timeout|ECONNREFUSED|Connection terminated/i.test(e.message ?? '') && /DriverAdapterError|PrismaClient(Known|Unknown)RequestError|PrismaClientInitializationError|Error/.test(e.name ?? '')) {
-    if (/ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|terminating connection due to administrator command|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '')) return true;
-  }
-  return isDatabaseUnavailable(e.cause) || isDatabaseUnavailable(e.meta?.driverAdapterError);
+  return /connect|connection|terminat|timeout|ECONNREFUSED|Connection terminated/i.test(e.message ?? '') && /DriverAdapterError|PrismaClient(Known|Unknown)RequestError|PrismaClientInitializationError|Error/.test(e.name ?? '') &&
+    /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|connect ETIMEDOUT|Can't reach database|server closed the connection|terminating connection due to administrator command|the database system is (shutting down|starting up)|encountered a connection error/i.test(e.message ?? '');
 }
