@@ -21,6 +21,15 @@
 #   TurboFan on background threads, whose working memory glibc keeps: 45-60 MB
 #   of RSS for good, and about half a second of start-up CPU. The hot paths send SQL without
 #   it (db.sql), so the optimised build buys nothing there (bench/RESULTS.md).
+# - --no-memory-reducer: when the process goes idle, V8's memory reducer runs
+#   full collections that shrink the heap (about 35 MB of RSS back after 20 s
+#   idle) and leave the process dearer once requests come back. A process
+#   that sat idle 20 s after start-up answered the JWK Set with 10 µs more CPU
+#   per request (median 9; about a quarter) than one started that moment, in
+#   13 rounds of 14; without the reducer, idle was cheaper in 10 of 14 (median
+#   -2 µs) (bench/experiments/idle-penalty.ts). A full collection forced while
+#   idle did the same without the reducer, so it is the idle-time collection.
+#   What the server needs under load must be there anyway; it keeps it.
 # Each can be overridden: set UV_THREADPOOL_SIZE, MALLOC_ARENA_MAX, or LATCHKEY_NODE_FLAGS.
 # Arguments are passed to node as extra flags (the benchmarks' --cpu-prof);
 # LATCHKEY_ENTRY runs another script under the same settings (the benchmarks' argon2id floor).
@@ -28,4 +37,4 @@ cd "$(dirname "$0")/.." || exit 1
 cores=$(nproc 2>/dev/null || echo 2)
 [ "$cores" -ge 2 ] 2>/dev/null || cores=2
 exec env UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-$cores}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
-  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---heap-growing-percent=35 --liftoff-only --max-semi-space-size=8} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"
+  node --enable-source-maps ${LATCHKEY_NODE_FLAGS:---heap-growing-percent=35 --liftoff-only --max-semi-space-size=8 --no-memory-reducer} "$@" "${LATCHKEY_ENTRY:-dist/main.mjs}"
