@@ -31,16 +31,17 @@ try {
     for (const flags of sets) {
       process.env.LATCHKEY_NODE_FLAGS = flags;
       const idle = await startLatchkey('idle', env);
-      await new Promise((r) => setTimeout(r, idleMs));
-      const fresh = await startLatchkey('fresh', env);
+      let fresh: ServerChild | undefined;
       try {
+        await new Promise((r) => setTimeout(r, idleMs));
+        fresh = await startLatchkey('fresh', env);
         let a: number, b: number;
         if (round % 2) { a = await cost(idle); b = await cost(fresh); } else { b = await cost(fresh); a = await cost(idle); }
         penalties.get(flags)!.push(a - b);
         console.log(`${(flags || "start.sh's").padEnd(64)} idle ${a.toFixed(1)} µs/req, fresh ${b.toFixed(1)} µs/req`);
       } finally {
         await idle.stop();
-        await fresh.stop();
+        await fresh?.stop();
       }
     }
   }
