@@ -6,22 +6,14 @@
 // Usage: node --import tsx bench/experiments/idle-penalty.ts '<flags>' '<flags>'...
 //   ROUNDS (default 6), IDLE (default 20 s), TARGET (default /oauth/jwks)
 import { latchkeyEnv, startLatchkey } from '../lib/latchkey.ts';
-import { runOnce } from '../lib/load.ts';
 import { startServices } from '../lib/services.ts';
 import type { ServerChild } from '../lib/child.ts';
+import { flagSets, label, serverCpuPerRequest } from './flag-sets.ts';
 
-const sets = process.argv.slice(2);
-if (!sets.length) throw new Error("usage: node --import tsx bench/experiments/idle-penalty.ts '<flags>' '<flags>'...");
+const sets = flagSets('idle-penalty.ts');
 const target = process.env.TARGET ?? '/oauth/jwks';
 const idleMs = Number(process.env.IDLE ?? 20) * 1000;
-
-/** server CPU µs per request: 2 s of warm-up, then 3 s measured */
-async function cost(server: ServerChild): Promise<number> {
-  await runOnce({ url: server.url, path: target, connections: 32 }, 2);
-  const cpu0 = server.cpuMs();
-  const r = await runOnce({ url: server.url, path: target, connections: 32 }, 3);
-  return ((server.cpuMs() - cpu0) * 1000) / r.total;
-}
+const cost = async (server: ServerChild) => (await serverCpuPerRequest(server, target)).us;
 
 const services = await startServices();
 const env = latchkeyEnv(services.postgres.url, services.redis.url);
@@ -38,7 +30,7 @@ try {
         let a: number, b: number;
         if (round % 2) { a = await cost(idle); b = await cost(fresh); } else { b = await cost(fresh); a = await cost(idle); }
         penalties.get(flags)!.push(a - b);
-        console.log(`${(flags || "start.sh's").padEnd(64)} idle ${a.toFixed(1)} µs/req, fresh ${b.toFixed(1)} µs/req`);
+        console.log(`${label(flags)} idle ${a.toFixed(1)} µs/req, fresh ${b.toFixed(1)} µs/req`);
       } finally {
         await idle.stop();
         await fresh?.stop();
@@ -46,7 +38,7 @@ try {
     }
   }
   console.log('\nidle − fresh, µs per request, each round:');
-  for (const [flags, d] of penalties) console.log(`${(flags || "start.sh's").padEnd(64)} ${d.map((x) => x.toFixed(1)).join('  ')}`);
+  for (const [flags, d] of penalties) console.log(`${label(flags)} ${d.map((x) => x.toFixed(1)).join('  ')}`);
 } finally {
   await services.stop();
 }

@@ -9,11 +9,10 @@
 //   process that has served other work has seen)
 import autocannon from 'autocannon';
 import { latchkeyEnv, startLatchkey } from '../lib/latchkey.ts';
-import { runOnce } from '../lib/load.ts';
 import { startServices } from '../lib/services.ts';
+import { flagSets, label, serverCpuPerRequest } from './flag-sets.ts';
 
-const sets = process.argv.slice(2);
-if (!sets.length) throw new Error("usage: node --import tsx bench/experiments/node-flags.ts '<flags>' '<flags>'...");
+const sets = flagSets('node-flags.ts');
 
 /** Fastify routes, answered and refused: readiness (Postgres and Redis), the JWK Set with a query, a bad client, no token */
 async function history(url: string): Promise<void> {
@@ -41,19 +40,16 @@ try {
       const server = await startLatchkey('latchkey', env);
       try {
         if (process.env.HISTORY === '1') await history(server.url);
-        await runOnce({ url: server.url, path: target, connections: 32 }, 2);
-        const cpu0 = server.cpuMs();
-        const r = await runOnce({ url: server.url, path: target, connections: 32 }, 3);
-        const us = ((server.cpuMs() - cpu0) * 1000) / r.total;
+        const { us, rps, non2xx } = await serverCpuPerRequest(server, target);
         perSet.get(flags)!.push(us);
-        console.log(`${flags.padEnd(64)} ${Math.round(r.rps)}/s, ${us.toFixed(1)} µs/req, non-2xx ${r.non2xx}`);
+        console.log(`${label(flags)} ${Math.round(rps)}/s, ${us.toFixed(1)} µs/req, non-2xx ${non2xx}`);
       } finally {
         await server.stop();
       }
     }
   }
   console.log('\nµs per request, each trial, sorted:');
-  for (const [flags, us] of perSet) console.log(`${flags.padEnd(64)} ${us.sort((a, b) => a - b).map((x) => x.toFixed(1)).join('  ')}`);
+  for (const [flags, us] of perSet) console.log(`${label(flags)} ${us.sort((a, b) => a - b).map((x) => x.toFixed(1)).join('  ')}`);
 } finally {
   await services.stop();
 }
