@@ -35,6 +35,7 @@ const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim
 const SCALING = ['client_credentials', '/auth/me'];
 const RSS_GOAL_MB = 200;
 
+const num = (n: number, digits: number) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const start = (ms: number, cpuMs: number) => `${secs(ms)} (CPU ${secs(cpuMs)})`;
 
@@ -65,9 +66,10 @@ async function main() {
 
   const b: Baselines = {};
   let oidc: OidcProvider | undefined;
-  // Ratios use a baseline measured again right before each target compared with it:
-  // the machine is shared, and its load drifts over the minutes of a run.
-  const again: Partial<Record<keyof Baselines, () => Promise<number>>> = {};
+  // Ratios use the mean of a baseline measured right before and right after
+  // the target: the machine is shared, and its speed drifts over the minutes
+  // of a run (a one-sided baseline once put the password targets at 0.75 ×).
+  const measureBaseline: Partial<Record<keyof Baselines, () => Promise<number>>> = {};
   if (!skip.has('baselines')) {
     log('baseline: bare Fastify');
     const bare = await startBareFastify(services.dbCpuMs);
@@ -78,9 +80,10 @@ async function main() {
     stops.push(peer.stop);
     const cc = await peer.clientCredentials();
     const introspection = await peer.introspection();
-    again.bare = async () => (await bare.measure()).rps;
-    again.oidcClientCredentials = async () => (await peer.clientCredentials()).rps;
-    again.oidcIntrospection = async () => (await peer.introspection()).rps;
+    measureBaseline.bare = async () => (await bare.measure()).rps;
+    measureBaseline.oidcClientCredentials = async () => (await peer.clientCredentials()).rps;
+    measureBaseline.oidcIntrospection = async () => (await peer.introspection()).rps;
+    measureBaseline.argon2 = argonFloor;
     rows.push(
       { target: 'baseline: bare Fastify GET /json', conns: CONNECTIONS, result: bareFirst },
       { target: 'baseline: oidc-provider client_credentials (JWT)', conns: CONNECTIONS, result: cc },
@@ -91,34 +94,49 @@ async function main() {
   const rssTrail = [`after start-up and preparation ${lk.rssMb().toFixed(0)} MB`];
   const measured = new Map<string, { spec: LoadSpec; result: LoadResult }>();
   let threadpool: number | undefined;
-  // the argon2id floor is measured right before the password targets, so both see the same machine
-  const argonFloor = async () => {
-    if (skip.has('baselines') || b.argon2 !== undefined) return;
-    log(`baseline: argon2id (${PASSWORD_CONNECTIONS} in flight)`);
+  const floors: Array<{ perSecond: number; cpuMsPerVerify: number }> = [];
+  async function argonFloor(): Promise<number> {
     const argon = await argon2Floor();
-    b.argon2 = argon.perSecond;
     threadpool = argon.threadpool;
-    rows.splice(0, 0, {
-      target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)',
-      conns: argon.parallelism,
-      value: argon.perSecond.toFixed(1),
-      baseline: `CPU ${argon.cpuMsPerVerify.toFixed(1)} ms/verify`,
-    });
+    floors.push(argon);
+    return argon.perSecond;
+  }
+  // the last baseline measured, while nothing else has run since: it is the next target's "before"
+  let fresh: { vs: keyof Baselines; rps: number } | undefined;
+  const baselineNow = async (vs: keyof Baselines, why: string) => {
+    log(`baseline ${vs}, ${why}`);
+    const rps = await measureBaseline[vs]!();
+    fresh = { vs, rps };
+    return rps;
   };
   for (const t of selected) {
-    const vs = t.goal.vs;
-    const remeasure = vs && again[vs];
-    if (vs === 'argon2') await argonFloor();
-    else if (vs && remeasure) {
-      log(`baseline again, for ${t.name}`);
-      b[vs] = await remeasure();
+    const vs = t.goal.vs && measureBaseline[t.goal.vs] ? t.goal.vs : undefined;
+    const before = vs && (fresh?.vs === vs ? fresh.rps : await baselineNow(vs, `before ${t.name}`));
+    fresh = undefined;
+    const run = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
+    let { row } = run;
+    const { spec, result } = run;
+    if (vs && before && result) {
+      const after = await baselineNow(vs, `after ${t.name}`);
+      b[vs] = (before + after) / 2;
+      const verdict = t.goal.evaluate(result, b);
+      const digits = after < 1000 ? 1 : 0;
+      row = { ...row, ...verdict, baseline: `${verdict.baseline} (${num(before, digits)} before, ${num(after, digits)} after)` };
     }
-    const { row, spec, result } = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
     rows.push(row);
     if (spec && result) {
       measured.set(t.name, { spec, result });
       rssTrail.push(`${t.name} ${lk.rssMb().toFixed(0)} MB`);
     }
+  }
+  if (floors.length) {
+    const mean = (f: (x: (typeof floors)[number]) => number) => floors.reduce((a, x) => a + f(x), 0) / floors.length;
+    rows.splice(0, 0, {
+      target: 'baseline: argon2id verifications/s (m=19456,t=2,p=1)',
+      conns: PASSWORD_CONNECTIONS,
+      value: mean((x) => x.perSecond).toFixed(1),
+      baseline: `CPU ${mean((x) => x.cpuMsPerVerify).toFixed(1)} ms/verify; ${floors.map((x) => x.perSecond.toFixed(1)).join(', ')}/s in turn`,
+    });
   }
   const rss = lk.rssMb();
   const peak = lk.peakRssMb();
@@ -171,7 +189,7 @@ async function main() {
   notes.push(
     `Password targets sign in ${LOGIN_USERS} different users in turn (one hot account would queue every sign-in on one row).`,
     `Password targets run at ${PASSWORD_CONNECTIONS} connections, the same parallelism as the argon2id baseline, which runs under the same process settings (scripts/start.sh: libuv thread pool ${threadpool ?? '?'}, MALLOC_ARENA_MAX); every other target at ${CONNECTIONS}.`,
-    'Ratios: the bare Fastify route and oidc-provider are measured again right before each target compared with them (the rate in the "vs baseline" column); the baseline rows above are their first measurement. The argon2id floor is measured right before the password targets.',
+    'Ratios: each target is compared with the mean of its baseline measured right before and right after it (the "vs baseline" column; one measurement serves as the "after" of a target and the "before" of the next when nothing runs between them): the bare Fastify route and oidc-provider keep running, the argon2id floor runs around each password target. The baseline rows above are the first measurements (argon2id: the mean of all).',
     'Refresh rotation: every refresh token is used exactly once (a shared queue of fresh tokens; each answer puts its rotated successor back).',
     'oidc-provider issues JWT access tokens for client_credentials (resource indicator); it refuses to introspect JWTs, so its introspection baseline uses its opaque tokens.',
     `Latchkey RSS, in order: ${rssTrail.join('; ')}. After the run: ${memory}.`,

@@ -1,6 +1,7 @@
 // One autocannon run (programmatic API): a warm-up that is thrown away, then
 // the measured run. Throughput counts 2xx answers only, so a target that fails
 // fast cannot look fast.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
@@ -32,6 +33,10 @@ export interface LoadResult {
   cpuMsPerReq?: number;
   /** Postgres + Redis CPU per answered request, ms */
   dbCpuMsPerReq?: number;
+  /** the load generator's (this process's) CPU per answered request, ms */
+  loadCpuMsPerReq?: number;
+  /** share of all the machine's cores that were busy during the run (0–1, /proc/stat): near 1 means CPU-bound */
+  machineBusy?: number;
   /** performance.now() at the start and end of the measured run */
   window?: [number, number];
 }
@@ -73,16 +78,19 @@ export function runOnce(spec: LoadSpec, seconds: number): Promise<LoadResult> {
 export async function runParallel(specs: LoadSpec[], seconds: number): Promise<LoadResult> {
   const cpu = () => specs.reduce((a, s) => a + (s.cpuMs?.() ?? NaN), 0);
   const db = specs[0]?.dbCpuMs ?? (() => NaN);
-  const [cpu0, db0] = [cpu(), db()];
+  const [cpu0, db0, load0, machine0] = [cpu(), db(), process.cpuUsage(), machineTicks()];
   const started = performance.now();
   const all = await Promise.all(specs.map((s) => runOnce(s, seconds)));
   const window: [number, number] = [started, performance.now()];
+  const [load, machine1] = [process.cpuUsage(load0), machineTicks()];
   const answered = all.reduce((a, r) => a + r.total, 0);
   const perReq = (ms: number) => (Number.isFinite(ms) && answered ? ms / answered : undefined);
   return {
     window,
     cpuMsPerReq: perReq(cpu() - cpu0),
     dbCpuMsPerReq: perReq(db() - db0),
+    loadCpuMsPerReq: perReq((load.user + load.system) / 1000),
+    machineBusy: (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total),
     rps: all.reduce((a, r) => a + r.rps, 0),
     p50: Math.max(...all.map((r) => r.p50)),
     p99: Math.max(...all.map((r) => r.p99)),
@@ -90,6 +98,13 @@ export async function runParallel(specs: LoadSpec[], seconds: number): Promise<L
     errors: all.reduce((a, r) => a + r.errors, 0),
     total: all.reduce((a, r) => a + r.total, 0),
   };
+}
+
+/** clock ticks of all cores since boot (/proc/stat): busy ones and all of them */
+function machineTicks(): { busy: number; total: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
 }
 
 export const benchSeconds = (): number => {

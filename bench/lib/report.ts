@@ -17,8 +17,12 @@ export interface Row {
 
 const num = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+const ms = (v: number | undefined) => v?.toFixed(2) ?? '?';
+const cpuCell = (r: LoadResult) =>
+  `${ms(r.cpuMsPerReq)} + ${ms(r.dbCpuMsPerReq)} + ${ms(r.loadCpuMsPerReq)}${r.machineBusy === undefined ? '' : ` (${Math.round(r.machineBusy * 100)} %)`}`;
+
 export function table(rows: Row[]): string {
-  const head = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU ms/req server + db', 'vs baseline', 'goal', 'result'];
+  const head = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU ms/req server + db + load (busy)', 'vs baseline', 'goal', 'result'];
   const lines = rows.map((r) => [
     r.target,
     r.conns ? String(r.conns) : '',
@@ -26,7 +30,7 @@ export function table(rows: Row[]): string {
     r.result ? num(r.result.p50) : '',
     r.result ? num(r.result.p99) : '',
     r.result ? num(r.result.non2xx + r.result.errors) : '',
-    r.result?.cpuMsPerReq !== undefined ? `${r.result.cpuMsPerReq.toFixed(2)} + ${r.result.dbCpuMsPerReq?.toFixed(2) ?? '?'}` : '',
+    r.result?.cpuMsPerReq !== undefined ? cpuCell(r.result) : '',
     r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.baseline}` : (r.baseline ?? ''),
     r.goal ?? '',
     r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL',
@@ -56,7 +60,7 @@ Written by \`npm run bench\` (bench/main.ts). Do not edit by hand.
 - Machine: ${machine()}, shared by Latchkey, PostgreSQL, Redis and the load generator
 - Versions: Node ${env.versions.node}, PostgreSQL ${env.versions.postgres}, Redis ${env.versions.redis}, oidc-provider ${env.versions.oidcProvider}
 - Each target: ${env.durationS} s measured after a warm-up, autocannon, pipelining 1; req/s counts 2xx answers only
-- CPU ms/req: CPU time (user + system, /proc) the server process used during the measured run, and PostgreSQL + Redis together, divided by the answers; unlike req/s it hardly depends on what else the machine runs
+- CPU ms/req: CPU time (user + system, /proc) that the server process, PostgreSQL + Redis together, and the load generator used during the measured run, divided by the answers; unlike req/s it hardly depends on what else the machine runs. In brackets: how busy all ${cpus().length} cores were (/proc/stat); near 100 % the target was bound by the machine's CPU
 
 ${table(rows)}
 

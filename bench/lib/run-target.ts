@@ -29,6 +29,8 @@ const diagnose = {
   profile: process.env.BENCH_PROFILE === '1',
 };
 
+const µs = (ms: number | undefined) => (ms === undefined ? '?' : (ms * 1000).toFixed(1));
+
 export async function runTarget(t: Target, ctx: TargetContext): Promise<TargetRun> {
   const { services, server, log } = ctx;
   log(`target: ${t.name}`);
@@ -52,7 +54,7 @@ export async function runTarget(t: Target, ctx: TargetContext): Promise<TargetRu
     const reason = err instanceof Skip ? err.message : `error: ${(err as Error).message.split('\n')[0]}`;
     return { row: { target: t.name, value: reason, goal: t.goal.text } };
   }
-  log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}, CPU ${result.cpuMsPerReq === undefined ? '?' : (result.cpuMsPerReq * 1000).toFixed(1)} µs/req; Latchkey RSS ${server.rssMb().toFixed(0)} MB`);
+  log(`  ${result.rps.toFixed(0)}/s, p99 ${result.p99} ms, non-2xx ${result.non2xx + result.errors}, CPU ${µs(result.cpuMsPerReq)} µs/req (db ${µs(result.dbCpuMsPerReq)}, load ${µs(result.loadCpuMsPerReq)}), machine ${result.machineBusy === undefined ? '?' : Math.round(result.machineBusy * 100)} % busy; Latchkey RSS ${server.rssMb().toFixed(0)} MB`);
   if (diagnose.statements) log(`  top statements:\n${await topStatements(services, result.total)}`);
   if (diagnose.profile && result.window) {
     const [from, to] = result.window.map((at) => ((at - server.spawnedAt) / 1000).toFixed(1));
