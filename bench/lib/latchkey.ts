@@ -2,7 +2,7 @@
 // (`sh scripts/start.sh`: the bundle and process settings `npm start` runs), against the benchmark's services.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.ts';
 import { startChild, type ServerChild } from './child.ts';
@@ -16,10 +16,18 @@ export interface LatchkeyEnv {
   DATABASE_URL: string;
   REDIS_URL: string;
   ENCRYPTION_KEY: string;
+  /** the bench's PostgreSQL shares this machine's cores: sized as for the embedded one (README, Configuration) */
+  DATABASE_POOL_SIZE: string;
 }
 
 export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv {
-  return { ISSUER: 'http://localhost:8080', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  return {
+    ISSUER: 'http://localhost:8080',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DATABASE_POOL_SIZE: String(2 * availableParallelism()),
+  };
 }
 
 /** BENCH_PROFILE=1 writes a CPU profile per instance into bench/profiles (node refuses --cpu-prof in NODE_OPTIONS) */

@@ -4,6 +4,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, ConfigError } from './config.ts';
 import { variables } from './variables.ts';
+import { databasePoolSize } from '../runtime.ts';
+import { availableParallelism } from 'node:os';
 
 const key = randomBytes(32).toString('base64');
 const base = { DATA_DIR: '/tmp/latchkey-config-test', ENCRYPTION_KEY: key };
@@ -21,11 +23,22 @@ describe('configuration', () => {
     assert.equal(c.rateLimitEnabled, true);
   });
 
+  it('sizes the database pool to the embedded PostgreSQL\'s cores, 10 for another server, or as told', () => {
+    assert.equal(databasePoolSize(loadConfig(base), true), 2 * availableParallelism());
+    assert.equal(databasePoolSize(loadConfig(base), false), 10);
+    const told = loadConfig({ ...base, DATABASE_POOL_SIZE: '3' });
+    assert.equal(told.databasePoolSize, 3);
+    assert.equal(databasePoolSize(told, true), 3);
+    assert.equal(databasePoolSize(told, false), 3);
+  });
+
   const bad: Array<[Record<string, string>, RegExp]> = [
     [{ PORT: 'abc' }, /^PORT must be a whole number/],
     [{ PORT: '70000' }, /^PORT must be between/],
     [{ ISSUER: 'not a url' }, /^ISSUER must be a URL/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres/],
+    [{ DATABASE_POOL_SIZE: '0' }, /^DATABASE_POOL_SIZE must be between 1 and 1000/],
+    [{ DATABASE_POOL_SIZE: 'four' }, /^DATABASE_POOL_SIZE must be a whole number/],
     [{ REDIS_URL: 'http://x' }, /^REDIS_URL must use redis/],
     [{ ACCESS_TOKEN_TTL: 'ten minutes' }, /^ACCESS_TOKEN_TTL must be a duration/],
     [{ SIGNING_ALG: 'HS256' }, /^SIGNING_ALG must be one of ES256, EdDSA, RS256/],

@@ -22,6 +22,8 @@ export interface Config {
   host: string;
   issuer: string;
   databaseUrl?: string;
+  /** unset: runtime.ts picks one (embedded or not) */
+  databasePoolSize?: number;
   redisUrl?: string;
   redisPrefix: string;
   smtpUrl?: string;
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: raw('HOST'),
     issuer,
     databaseUrl: optional('DATABASE_URL') && field('DATABASE_URL', (v) => parseUrl(v, ['postgres:', 'postgresql:']).href),
+    databasePoolSize: optional('DATABASE_POOL_SIZE') ? field('DATABASE_POOL_SIZE', (v) => parseInteger(v, 1, 1000)) : undefined,
     redisUrl: optional('REDIS_URL') && field('REDIS_URL', (v) => parseUrl(v, ['redis:', 'rediss:']).href),
     redisPrefix: raw('REDIS_PREFIX'),
     smtpUrl: optional('SMTP_URL') && field('SMTP_URL', (v) => parseUrl(v, ['smtp:', 'smtps:']).href),

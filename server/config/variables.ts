@@ -12,6 +12,7 @@ export const variables: Variable[] = [
   { name: 'HOST', default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' },
   { name: 'ISSUER', default: 'http://localhost:3000', description: 'public base URL; the `iss` of every token and the base of every link in mail' },
   { name: 'DATABASE_URL', default: '', description: 'PostgreSQL URL; empty runs an embedded PostgreSQL with data under DATA_DIR' },
+  { name: 'DATABASE_POOL_SIZE', default: '', description: 'PostgreSQL connections per instance; empty: 2 per core of this machine for the embedded PostgreSQL, 10 with DATABASE_URL. About 2 per core of the database server, shared by all instances, is the most it can use' },
   { name: 'REDIS_URL', default: '', description: 'Redis URL; empty uses an in-process store (single instance only)' },
   { name: 'REDIS_PREFIX', default: 'latchkey:', description: 'prefix of every Redis key, so several deployments can share one Redis' },
   { name: 'SMTP_URL', default: '', description: 'SMTP URL (smtp:// or smtps://); empty writes mail to DATA_DIR/outbox and logs its links' },
