@@ -113,6 +113,7 @@ async function main() {
     const vs = t.goal.vs && measureBaseline[t.goal.vs] ? t.goal.vs : undefined;
     const before = vs && (fresh?.vs === vs ? fresh.rps : await baselineNow(vs, `before ${t.name}`));
     fresh = undefined;
+    if (vs) b[vs] = before; // until the "after" is in
     const run = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
     let { row } = run;
     const { spec, result } = run;
