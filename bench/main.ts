@@ -21,7 +21,7 @@ import { argon2Floor, startBareFastify, startOidcProvider, type OidcProvider } f
 import { targets, CONNECTIONS, PASSWORD_CONNECTIONS, type Baselines } from './lib/targets.ts';
 import { benchSeconds, measure, type LoadResult, type LoadSpec } from './lib/load.ts';
 import { runTarget } from './lib/run-target.ts';
-import { table, writeResults, type Row } from './lib/report.ts';
+import { num, table, writeResults, type Row } from './lib/report.ts';
 import type { ServerChild } from './lib/child.ts';
 import { memoryBreakdown } from './lib/memory.ts';
 
@@ -35,7 +35,6 @@ const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim
 const SCALING = ['client_credentials', '/auth/me'];
 const RSS_GOAL_MB = 200;
 
-const num = (n: number, digits: number) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const start = (ms: number, cpuMs: number) => `${secs(ms)} (CPU ${secs(cpuMs)})`;
 

@@ -15,7 +15,7 @@ export interface Row {
   pass?: boolean;
 }
 
-const num = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const num = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const ms = (v: number | undefined) => v?.toFixed(2) ?? '?';
 const cpuCell = (r: LoadResult) =>
