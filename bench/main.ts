@@ -112,16 +112,13 @@ async function main() {
     const vs = t.goal.vs && measureBaseline[t.goal.vs] ? t.goal.vs : undefined;
     const before = vs && (fresh?.vs === vs ? fresh.rps : await baselineNow(vs, `before ${t.name}`));
     fresh = undefined;
-    if (vs) b[vs] = before; // until the "after" is in
-    const run = await runTarget(t, { services, server: lk, prepared, baselines: b, log });
-    let { row } = run;
-    const { spec, result } = run;
-    if (vs && before && result) {
-      const after = await baselineNow(vs, `after ${t.name}`);
-      b[vs] = (before + after) / 2;
+    const { row, spec, result } = await runTarget(t, { services, server: lk, prepared, log });
+    if (result) {
+      const after = vs && before ? await baselineNow(vs, `after ${t.name}`) : undefined;
+      if (vs && before && after) b[vs] = (before + after) / 2;
       const verdict = t.goal.evaluate(result, b);
-      const digits = after < 1000 ? 1 : 0;
-      row = { ...row, ...verdict, baseline: `${verdict.baseline} (${num(before, digits)} before, ${num(after, digits)} after)` };
+      const digits = (after ?? 0) < 1000 ? 1 : 0;
+      Object.assign(row, verdict, after ? { baseline: `${verdict.baseline} (${num(before!, digits)} before, ${num(after, digits)} after)` } : {});
     }
     rows.push(row);
     if (spec && result) {

@@ -2,9 +2,10 @@
 // (`sh scripts/start.sh`: the bundle and process settings `npm start` runs), against the benchmark's services.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.ts';
+import { databasePoolSize } from '../../server/runtime.ts';
 import { startChild, type ServerChild } from './child.ts';
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ export function latchkeyEnv(databaseUrl: string, redisUrl: string): LatchkeyEnv 
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    DATABASE_POOL_SIZE: String(2 * availableParallelism()),
+    DATABASE_POOL_SIZE: String(databasePoolSize({}, true)),
   };
 }
 

@@ -1,10 +1,10 @@
-// One target: prepare it, measure it, judge it against its goal; plus the
-// optional diagnostics (CPU by thread, costliest SQL, CPU-profile window).
+// One target: prepare it and measure it (main.ts judges it, once its baseline
+// has been measured on both sides); plus the optional diagnostics (CPU by thread, costliest SQL, CPU-profile window).
 import type { BenchServices } from './services.ts';
 import { topStatements } from './services.ts';
 import type { ServerChild } from './child.ts';
 import type { Prepared } from './prepare.ts';
-import type { Baselines, Target } from './targets.ts';
+import type { Target } from './targets.ts';
 import { measure, type LoadResult, type LoadSpec } from './load.ts';
 import { Skip } from './http.ts';
 import type { Row } from './report.ts';
@@ -13,7 +13,6 @@ export interface TargetContext {
   services: BenchServices;
   server: ServerChild;
   prepared: Prepared;
-  baselines: Baselines;
   log(msg: string): void;
 }
 
@@ -60,6 +59,5 @@ export async function runTarget(t: Target, ctx: TargetContext): Promise<TargetRu
     const [from, to] = result.window.map((at) => ((at - server.spawnedAt) / 1000).toFixed(1));
     log(`  profile window: node --import tsx bench/profile-summary.ts bench/profiles/CPU.*.${server.pid}.0.*.cpuprofile 30 ${from}-${to}`);
   }
-  const verdict = t.goal.evaluate(result, ctx.baselines);
-  return { row: { target: t.name, conns: t.connections, result, ...verdict, goal: t.goal.text }, spec, result };
+  return { row: { target: t.name, conns: t.connections, result, goal: t.goal.text }, spec, result };
 }
